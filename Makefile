@@ -1,0 +1,33 @@
+# The two commands of the README:
+#   make run    set up, load W6 and demo data, serve http://127.0.0.1:8000 (SQLite)
+#   make test   set up and run the whole test suite (PostgreSQL when reachable)
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test setup lint format clean
+
+$(STAMP): pyproject.toml tools/bootstrap-venv
+	@tools/bootstrap-venv $(VENV)
+	@touch $@
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	@DEBUG=true $(PY) manage.py migrate --noinput --verbosity 0
+	@DEBUG=true $(PY) manage.py load_review fixtures/w6.json
+	@DEBUG=true $(PY) manage.py load_demo
+	@echo
+	@echo "Open http://127.0.0.1:8000 and sign in with one of the accounts above."
+	@DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	@tools/run-tests $(ARGS)
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) var

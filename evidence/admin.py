@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from evidence.models import Submission, SubmissionFile
+from scr_tracker.admin import ReadOnlyAuditedAdmin
+
+
+# Evidence enters only through the tracker's upload form, where every file and
+# text is checked; the admin shows it and its history but cannot add or alter it.
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["__str__", "agency", "state", "submitted_at"]
+    list_filter = ["state", "agency"]
+    list_select_related = ["action__recommendation__review", "action__agency", "agency"]
+
+
+@admin.register(SubmissionFile)
+class SubmissionFileAdmin(ReadOnlyAuditedAdmin):
+    list_display = ["original_name", "submission", "size", "sha256"]
+    list_select_related = ["submission__action__recommendation__review"]
+    exclude = ["file"]

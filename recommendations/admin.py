@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from recommendations.models import Action, RatingDefinition, Recommendation, Review
+from scr_tracker.admin import AuditedAdmin
+
+
+@admin.register(Review)
+class ReviewAdmin(AuditedAdmin):
+    list_display = ["reference", "title", "kind", "completed_year", "publication"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(AuditedAdmin):
+    list_display = ["__str__", "short_title", "rating", "target_date", "updated_at"]
+    list_filter = ["review", "rating"]
+    list_select_related = ["review"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(RatingDefinition)
+class RatingDefinitionAdmin(AuditedAdmin):
+    list_display = ["rating", "definition"]
+
+
+@admin.register(Action)
+class ActionAdmin(AuditedAdmin):
+    list_display = ["__str__", "agency", "due_date", "state"]
+    list_filter = ["state", "agency"]
+    list_select_related = ["recommendation__review", "agency"]

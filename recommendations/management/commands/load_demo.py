@@ -1,0 +1,143 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from evidence.models import Submission, SubmissionFile
+from recommendations.models import Action, Recommendation, Review
+from scr_tracker.accounts.models import Agency, User
+from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
+from scr_tracker.audit import changes_by, system_user
+
+REASON = "Demo data for trying the tracker"
+
+# Invented agencies and people; every name says "Demo".
+AGENCIES = {
+    "council": ("Demo Borough Council Children's Services", "Council (demo)", True),
+    "police": ("Demo Police Force", "Police (demo)", True),
+    "icb": ("Demo Integrated Care Board", "ICB (demo)", True),
+    "gps": ("Demo GP Practices", "GPs (demo)", False),
+    "schools": ("Demo Schools Partnership", "Schools (demo)", False),
+}
+ACCOUNTS = [
+    ("demo-manager", "Demo", "Business Manager", BUSINESS_MANAGER, None),
+    ("demo-council", "Demo", "Council Officer", AGENCY_USER, "council"),
+    ("demo-police", "Demo", "Police Officer", AGENCY_USER, "police"),
+    ("demo-executive", "Demo", "Executive", EXECUTIVE, None),
+]
+# (recommendation number, agency, what to do, due in days)
+ACTIONS = [
+    (1, "council", "Adopt the partnership's core components of supervision in social care.", 60),
+    (1, "police", "Confirm supervision arrangements for public protection staff.", 90),
+    (2, "icb", "Report training completion on child sexual abuse for health staff.", 120),
+    (5, "police", "Audit barriers to information sharing within the force.", -14),
+    (10, "council", "Show that practitioners know and use the escalation process.", 30),
+    (11, "gps", "Review safeguarding coding with practices.", 180),
+]
+# (recommendation number, rating, days until target date)
+RATINGS = [
+    (1, "green", 90),
+    (2, "amber", 120),
+    (3, "red", -30),
+    (5, "amber", 45),
+    (7, "complete", -200),
+]
+
+
+class Command(BaseCommand):
+    """Load demo agencies, one account per role, demo actions, ratings and evidence.
+
+    For trying the tracker on a laptop only: it refuses to run unless DEBUG is on.
+    Idempotent: existing demo rows are kept. Each run sets new random passwords
+    for the demo accounts and prints them.
+    """
+
+    help = "Load clearly marked demo data and print the demo accounts (DEBUG only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data is only loaded with DEBUG on; nothing was changed.")
+        review = Review.objects.filter(reference="SCR W6").first()
+        if review is None:
+            raise CommandError("Load the review first: manage.py load_review fixtures/w6.json")
+        with transaction.atomic(), changes_by(system_user(), REASON):
+            agencies = self._agencies()
+            passwords = self._accounts(agencies)
+            self._actions_and_ratings(review, agencies)
+        self.stdout.write("\nDemo accounts (demo data only; passwords change on every run):")
+        self.stdout.write(f"  {'username':<16} {'password':<18} role")
+        for username, password, role, agency in passwords:
+            where = f" ({agency.name})" if agency else ""
+            self.stdout.write(f"  {username:<16} {password:<18} {role}{where}")
+
+    def _agencies(self):
+        agencies = {}
+        for key, (name, short_name, statutory) in AGENCIES.items():
+            agencies[key], _ = Agency.objects.get_or_create(
+                name=name, defaults={"short_name": short_name, "is_statutory_partner": statutory}
+            )
+        return agencies
+
+    def _accounts(self, agencies):
+        printed = []
+        for username, first, last, role, agency_key in ACCOUNTS:
+            agency = agencies[agency_key] if agency_key else None
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            user.agency = agency
+            user.is_active, user.is_staff, user.is_superuser = True, False, False
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.save()
+            user.groups.set([Group.objects.get(name=role)])
+            printed.append((username, password, role, agency))
+        return printed
+
+    def _actions_and_ratings(self, review, agencies):
+        today = timezone.localdate()
+        recs = {rec.number: rec for rec in Recommendation.objects.filter(review=review)}
+        for number, key, description, due_in in ACTIONS:
+            action, created = Action.objects.get_or_create(
+                recommendation=recs[number],
+                agency=agencies[key],
+                defaults={"description": description, "due_date": today + timedelta(due_in)},
+            )
+            if created and number == 1 and key == "council":
+                self._submission(action)
+        for number, rating, target_in in RATINGS:
+            rec = recs[number]
+            if rec.rating:
+                continue  # a rating someone set is never overwritten
+            rec.rating = rating
+            rec.rating_rationale = "Demo rating, invented for trying the tracker."
+            rec.target_date = today + timedelta(target_in)
+            rec.updated_by = system_user()
+            rec.save()
+
+    def _submission(self, action):
+        user = User.objects.get(username="demo-council")
+        submission = Submission.objects.create(
+            action=action,
+            submitted_by=user,
+            summary="Demo: the supervision policy now sets out the core components.",
+            impact="Demo: an audit of supervision records shows the components in use.",
+        )
+        content = b"Demo evidence file, invented for trying the tracker.\n"
+        upload = SubmissionFile(
+            submission=submission,
+            original_name="demo-supervision-audit.txt",
+            content_type="text/plain",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        upload.file.save("demo.txt", ContentFile(content), save=False)
+        upload.save()
+        action.state = Action.State.EVIDENCE_SUBMITTED
+        action.save()

@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+
+from scr_tracker.accounts.models import Agency
+from scr_tracker.accounts.roles import AGENCY_USER, role_of
+from scr_tracker.audit import AuditedHistory
+
+
+class Review(models.Model):
+    """A case review whose recommendations the partnership tracks.
+
+    By design there is no field, model or file slot for the review report itself:
+    an unpublished report (such as SCR W6's) must never enter the tracker. Only
+    the published recommendations and facts about the review are kept.
+    """
+
+    class Kind(models.TextChoices):
+        SCR = "scr", "Serious case review"
+        CSPR = "cspr", "Child safeguarding practice review"
+        SAR = "sar", "Safeguarding adult review"
+        DHR = "dhr", "Domestic homicide review"
+        OTHER = "other", "Other review"
+
+    class Publication(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        NOT_PUBLISHED = "not_published", "Not published"
+
+    reference = models.CharField(max_length=40, unique=True, help_text="For example “SCR W6”.")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    completed_year = models.PositiveSmallIntegerField()
+    completed_on = models.DateField(
+        null=True, blank=True, help_text="Leave blank when only the year is known."
+    )
+    period_from_year = models.PositiveSmallIntegerField("practice examined from (year)")
+    period_to_year = models.PositiveSmallIntegerField("practice examined to (year)")
+    publication = models.CharField(max_length=20, choices=Publication.choices)
+    publication_reason = models.TextField(
+        blank=True,
+        help_text="Why the report was or was not published, as the partnership stated it.",
+    )
+    recommendations_published_on = models.DateField(null=True, blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_from_year__lte=F("period_to_year")),
+                name="review_period_in_order",
+                violation_error_message="The period examined must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__year=F("completed_year")),
+                name="review_completed_on_in_completed_year",
+                violation_error_message="The completion date must fall in the completion year.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(publication="not_published") | ~Q(publication_reason=""),
+                name="review_unpublished_has_reason",
+                violation_error_message="Say why the review was not published.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class Rating(models.TextChoices):
+    """The partnership's RAG ratings. Complete is shown blue."""
+
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    COMPLETE = "complete", "Complete"
+
+    @property
+    def tag_class(self) -> str:
+        return RATING_TAG_CLASSES[self]
+
+
+# The GOV.UK Frontend tag modifier for each rating; the tag always shows the word too.
+RATING_TAG_CLASSES = {
+    Rating.RED: "govuk-tag--red",
+    Rating.AMBER: "govuk-tag--orange",
+    Rating.GREEN: "govuk-tag--green",
+    Rating.COMPLETE: "govuk-tag--blue",
+}
+NOT_RATED_TAG_CLASS = "govuk-tag--grey"
+
+
+class RatingDefinition(models.Model):
+    """What the partnership means by each rating; business managers edit it."""
+
+    rating = models.CharField(max_length=10, choices=Rating.choices, unique=True)
+    definition = models.TextField()
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.get_rating_display()
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Recommendations the user may read: all for business managers and
+        executives, those with an action for their agency for agency users."""
+        role = role_of(user)
+        if role is None:
+            return self.none()
+        if role == AGENCY_USER:
+            if user.agency_id is None:
+                return self.none()
+            return self.filter(
+                Exists(Action.objects.filter(recommendation=OuterRef("pk"), agency=user.agency_id))
+            )
+        return self
+
+    def for_list(self):
+        return self.select_related("review").order_by("review__reference", "number")
+
+
+class Recommendation(models.Model):
+    """One published recommendation of a review, with the partnership's response
+    and its current RAG rating."""
+
+    class Response(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        ACCEPTED_IN_PART = "accepted_in_part", "Accepted in part"
+        NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    short_title = models.CharField(
+        max_length=80, help_text="The partnership's working title, for tables."
+    )
+    text = models.TextField(help_text="The published wording, verbatim.")
+    sub_points = models.JSONField(
+        default=list, blank=True, help_text="The published bullet points, verbatim, in order."
+    )
+    response = models.CharField(
+        "partnership's response", max_length=20, choices=Response.choices, blank=True
+    )
+    response_reason = models.TextField(blank=True)
+    rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
+    rating_rationale = models.TextField(blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RecommendationQuerySet.as_manager()
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "number"],
+                name="recommendation_number_unique_in_review",
+                violation_error_message="The review already has a recommendation with that number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating="") | ~Q(rating_rationale=""),
+                name="recommendation_rating_has_rationale",
+                violation_error_message="Give the rationale for the rating.",
+            ),
+            models.CheckConstraint(
+                condition=Q(response__in=["", "accepted"]) | ~Q(response_reason=""),
+                name="recommendation_partial_response_has_reason",
+                violation_error_message="Say why the recommendation was not fully accepted.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review.reference} recommendation {self.number}"
+
+    def clean(self):
+        points = self.sub_points
+        if not isinstance(points, list) or not all(
+            isinstance(point, str) and point.strip() for point in points
+        ):
+            raise ValidationError({"sub_points": "Sub-points must be a list of non-empty texts."})
+
+    @property
+    def rating_tag_class(self) -> str:
+        return Rating(self.rating).tag_class if self.rating else NOT_RATED_TAG_CLASS
+
+
+class Action(models.Model):
+    """What one agency must do for one recommendation: the unit an agency is
+    accountable for, and the unit its evidence answers."""
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        EVIDENCE_SUBMITTED = "evidence_submitted", "Evidence submitted"
+        ASSURED = "assured", "Assured"
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="actions"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField(help_text="What the agency must do, and what would show it.")
+    due_date = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.NOT_STARTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["recommendation", "agency__name", "pk"]
+        indexes = [
+            # Agency scope: "recommendations my agency has actions on" and "my actions".
+            models.Index(fields=["agency", "recommendation"], name="action_agency_rec_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.recommendation}: {self.agency.short_name}"

@@ -1,0 +1,57 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from scr_tracker.audit import AuditedHistory
+
+
+class Agency(models.Model):
+    """A partner agency that is given actions and submits evidence."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=40, unique=True, help_text="Used in tables, e.g. “Police” or “ICB”."
+    )
+    is_statutory_partner = models.BooleanField(
+        "statutory safeguarding partner",
+        default=False,
+        help_text="The local authority, the police and the integrated care board.",
+    )
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: a business manager, an agency user or an executive.
+
+    Accounts are deactivated, never deleted, so history keeps its "who".
+    """
+
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="Set for agency users only: the agency whose evidence they may see.",
+    )
+
+    class Meta:
+        constraints = [
+            # The system account acts for commands; it never belongs to an agency.
+            models.CheckConstraint(
+                condition=~Q(username="system") | Q(agency__isnull=True, is_superuser=False),
+                name="system_user_has_no_agency_or_superuser",
+                violation_error_message="The system account cannot belong to an agency.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username

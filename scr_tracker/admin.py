@@ -1,0 +1,54 @@
+"""The admin base class every tracked model uses: history, object permissions,
+and a reason for every change.
+
+The admin is for break-glass administration; day-to-day work happens in the
+tracker's own pages. History in the admin is read-only (no revert).
+"""
+
+from django import forms
+from django.contrib import admin
+from guardian.admin import GuardedModelAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from scr_tracker.audit import changes_by
+
+
+class ChangeReasonForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=500,
+        help_text="Recorded in the history with your name.",
+    )
+
+
+class AuditedAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
+    form = ChangeReasonForm
+
+    def save_model(self, request, obj, form, change):
+        with changes_by(request.user, f"Admin: {form.cleaned_data['change_reason']}"):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with changes_by(request.user, "Admin: deleted"):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with changes_by(request.user, "Admin: deleted"):
+            for obj in queryset:
+                obj.delete()
+
+
+class ReadOnlyAuditedAdmin(AuditedAdmin):
+    """For records that are only created through the tracker's checked intake."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.empty_value_display = "–"

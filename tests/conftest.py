@@ -1,0 +1,76 @@
+import io
+import os
+
+import pytest
+from django.db import connection
+
+from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
+from tests.factories import make_agency, make_user
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def pytest_collection_modifyitems(config, items):
+    vendor = connection.vendor
+    if vendor != "postgresql":
+        if IN_CI:
+            raise pytest.UsageError(f"CI must run on PostgreSQL, not {vendor}: set DATABASE_URL.")
+        skip = pytest.mark.skip(reason="needs PostgreSQL (runs in CI)")
+        for item in items:
+            if "postgres_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def evidence_storage(settings, tmp_path):
+    """Each test stores evidence files in its own directory."""
+    root = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            **settings.STORAGES["evidence"],
+            "OPTIONS": {**settings.STORAGES["evidence"]["OPTIONS"], "location": str(root)},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def agency_a(db):
+    return make_agency("Agency A (test)", short_name="A")
+
+
+@pytest.fixture
+def agency_b(db):
+    return make_agency("Agency B (test)", short_name="B")
+
+
+@pytest.fixture
+def manager(db):
+    return make_user(BUSINESS_MANAGER, username="manager")
+
+
+@pytest.fixture
+def executive(db):
+    return make_user(EXECUTIVE, username="executive")
+
+
+@pytest.fixture
+def agency_a_user(agency_a):
+    return make_user(AGENCY_USER, agency=agency_a, username="agency-a")
+
+
+@pytest.fixture
+def agency_b_user(agency_b):
+    return make_user(AGENCY_USER, agency=agency_b, username="agency-b")
+
+
+@pytest.fixture
+def w6(db):
+    """The W6 review as the run command loads it."""
+    from django.core.management import call_command
+
+    from recommendations.models import Review
+
+    call_command("load_review", "fixtures/w6.json", stdout=io.StringIO())
+    return Review.objects.get(reference="SCR W6")

@@ -1,0 +1,105 @@
+"""Plain factory functions for test data. Every tracked change they make is
+attributed to the system account with the reason "Test setup"."""
+
+import hashlib
+import itertools
+
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+
+from evidence.models import Submission, SubmissionFile
+from recommendations.models import Action, Recommendation, Review
+from scr_tracker.accounts.models import Agency, User
+from scr_tracker.audit import changes_by, system_user
+
+_counter = itertools.count(1)
+
+
+def setup_changes():
+    return changes_by(system_user(), "Test setup")
+
+
+def make_agency(name=None, **fields):
+    n = next(_counter)
+    with setup_changes():
+        return Agency.objects.create(
+            name=name or f"Test Agency {n}", short_name=fields.pop("short_name", f"TA{n}"), **fields
+        )
+
+
+def make_user(role=None, agency=None, username=None, **fields):
+    user = User.objects.create_user(
+        username=username or f"user{next(_counter)}",
+        password="correct horse battery staple",
+        agency=agency,
+        **fields,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_review(reference=None, **fields):
+    values = {
+        "reference": reference or f"TEST R{next(_counter)}",
+        "title": "Invented review for tests",
+        "kind": Review.Kind.CSPR,
+        "completed_year": 2024,
+        "period_from_year": 2020,
+        "period_to_year": 2023,
+        "publication": Review.Publication.PUBLISHED,
+    }
+    values.update(fields)
+    with setup_changes():
+        return Review.objects.create(**values)
+
+
+def make_recommendation(review=None, number=None, **fields):
+    values = {
+        "review": review or make_review(),
+        "number": number or next(_counter),
+        "short_title": "Invented recommendation",
+        "text": "The partnership should do an invented thing.",
+        "updated_by": system_user(),
+    }
+    values.update(fields)
+    with setup_changes():
+        return Recommendation.objects.create(**values)
+
+
+def make_action(recommendation=None, agency=None, **fields):
+    with setup_changes():
+        return Action.objects.create(
+            recommendation=recommendation or make_recommendation(),
+            agency=agency or make_agency(),
+            description=fields.pop("description", "Do the invented thing."),
+            **fields,
+        )
+
+
+def make_submission(action=None, user=None, **fields):
+    action = action or make_action()
+    user = user or make_user(agency=action.agency)
+    with setup_changes():
+        return Submission.objects.create(
+            action=action,
+            submitted_by=user,
+            summary=fields.pop("summary", "We did the invented thing."),
+            impact=fields.pop("impact", "Invented impact."),
+            **fields,
+        )
+
+
+def make_file(submission=None, content=b"invented evidence\n", name="evidence.txt"):
+    submission = submission or make_submission()
+    upload = SubmissionFile(
+        submission=submission,
+        original_name=name,
+        content_type="text/plain",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    with setup_changes():
+        upload.file.save("upload.bin", ContentFile(content), save=False)
+        upload.save()
+    return upload
