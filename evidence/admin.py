@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from evidence.models import Submission, SubmissionFile
+from evidence.models import AccessLog, Submission, SubmissionFile
 from scr_tracker.admin import ReadOnlyAuditedAdmin
 
 
@@ -18,3 +18,20 @@ class SubmissionFileAdmin(ReadOnlyAuditedAdmin):
     list_display = ["original_name", "submission", "size", "sha256"]
     list_select_related = ["submission__action__recommendation__review"]
     exclude = ["file"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the tracker and never edited."""
+
+    list_display = ["at", "user", "event", "submission_id", "file_id"]
+    list_filter = ["event"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

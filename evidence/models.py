@@ -12,6 +12,7 @@ from django.utils.functional import LazyObject, empty
 
 from recommendations.models import Action
 from scr_tracker.accounts.models import Agency
+from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
 from scr_tracker.audit import AuditedHistory
 
 
@@ -42,6 +43,25 @@ def evidence_file_name(instance, filename):
     return f"{uuid.uuid4().hex}.bin"
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Submissions the user may know exist: all for business managers and
+        executives (executives see metadata only), their own agency's for an
+        agency user, none for anyone else. Scoped by the agency foreign key in
+        the database, never by model-level permissions (guardian pitfall G1)."""
+        role = role_of(user)
+        if role in (BUSINESS_MANAGER, EXECUTIVE):
+            return self
+        if role == AGENCY_USER and user.agency_id is not None:
+            return self.filter(agency=user.agency_id)
+        return self.none()
+
+    def for_list(self):
+        return self.select_related(
+            "agency", "action__recommendation__review", "submitted_by", "reviewed_by"
+        ).annotate(file_count=models.Count("files"))
+
+
 class Submission(models.Model):
     """Assurance evidence an agency sends for one of its actions."""
 
@@ -49,6 +69,7 @@ class Submission(models.Model):
         SUBMITTED = "submitted", "Submitted"
         ACCEPTED = "accepted", "Accepted"
         RETURNED = "returned", "Returned for more information"
+        WITHDRAWN = "withdrawn", "Withdrawn by the agency"
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="submissions")
     # Copied from the action so that every evidence query can be scoped by agency
@@ -67,6 +88,7 @@ class Submission(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewer_note = models.TextField(blank=True)
 
+    objects = SubmissionQuerySet.as_manager()
     history = AuditedHistory()
 
     class Meta:
@@ -77,7 +99,7 @@ class Submission(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state="submitted")
+                condition=Q(state__in=["submitted", "withdrawn"])
                 | Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
                 name="submission_review_has_reviewer",
                 violation_error_message="A reviewed submission needs its reviewer and date.",
@@ -136,3 +158,26 @@ class SubmissionFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class AccessLog(models.Model):
+    """One read of evidence: who, what, when, and the outcome. Never content."""
+
+    class Event(models.TextChoices):
+        VIEWED = "viewed", "Viewed"
+        DOWNLOADED = "downloaded", "Downloaded a file"
+        DENIED = "denied", "Denied"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Plain ids, not foreign keys: a denied request may name something that does
+    # not exist, and the log must outlive what it records.
+    submission_id = models.BigIntegerField(null=True)
+    file_id = models.BigIntegerField(null=True)
+    event = models.CharField(max_length=12, choices=Event.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)  # newest-first listing
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} {self.get_event_display().lower()} {self.at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("recommendations/", include("recommendations.urls")),
+    path("evidence/", include("evidence.urls")),
     path("admin/", admin.site.urls),
 ]
 

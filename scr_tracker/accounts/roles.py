@@ -94,3 +94,16 @@ def sync_roles_after_migrate(app_config, verbosity=1, apps=global_apps, **kwargs
     for line in sync_roles(apps=apps):
         if verbosity >= 1:
             print(line)
+
+
+def is_business_manager(user) -> bool:
+    return role_of(user) == BUSINESS_MANAGER
+
+
+def is_executive(user) -> bool:
+    return role_of(user) == EXECUTIVE
+
+
+def agency_scope(user):
+    """The agency id an agency user acts for, or None for every other user."""
+    return user.agency_id if role_of(user) == AGENCY_USER else None
