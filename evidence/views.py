@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from evidence.forms import ReviewDecisionForm
 from evidence.models import AccessLog, Submission, SubmissionFile
@@ -36,6 +36,7 @@ def _get_submission(request, pk):
 
 
 @login_required
+@require_safe
 def submission_list(request):
     ctx = {
         "submissions": Submission.objects.visible_to(request.user).for_list(),
@@ -45,6 +46,7 @@ def submission_list(request):
 
 
 @login_required
+@require_safe
 def submission_detail(request, pk):
     submission = _get_submission(request, pk)
     show_content = may_read_content(request.user)
@@ -63,6 +65,7 @@ def submission_detail(request, pk):
 
 
 @login_required
+@require_safe
 def file_download(request, pk):
     visible = Submission.objects.visible_to(request.user)
     upload = SubmissionFile.objects.filter(submission__in=visible, pk=pk).first()
@@ -140,6 +143,7 @@ def _still_in_scope(user, submission):
 
 
 @login_required
+@require_safe
 def access_log(request):
     if not is_business_manager(request.user):
         raise PermissionDenied("Only business managers read the access log.")

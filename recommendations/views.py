@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from recommendations.forms import RatingForm
 from recommendations.models import RatingDefinition, Recommendation
@@ -16,6 +17,7 @@ def _get_recommendation(user, pk):
 
 
 @login_required
+@require_safe
 def recommendation_list(request):
     recommendations = Recommendation.objects.visible_to(request.user).for_list()
     ctx = {
@@ -26,6 +28,7 @@ def recommendation_list(request):
 
 
 @login_required
+@require_safe
 def recommendation_detail(request, pk):
     recommendation = _get_recommendation(request.user, pk)
     ctx = {
@@ -40,7 +43,8 @@ def rating_change(request, pk):
     recommendation = _get_recommendation(request.user, pk)
     if not is_business_manager(request.user):
         raise PermissionDenied("Only business managers change ratings.")
-    form = RatingForm(request.POST or None, instance=recommendation)
+    data = request.POST if request.method == "POST" else None
+    form = RatingForm(data, instance=recommendation)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             rationale = form.cleaned_data["rating_rationale"]

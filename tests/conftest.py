@@ -22,6 +22,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Test accounts only: the real hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def evidence_storage(settings, tmp_path):
     """Each test stores evidence files in its own directory."""
     root = tmp_path / "evidence"

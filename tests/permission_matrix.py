@@ -1,0 +1,79 @@
+"""Route × role × method → expected status, as data.
+
+Roles: anon (signed out), manager, agency_a, agency_b, executive, inactive (a
+deactivated business manager with a live session). Every object a route names
+belongs to agency B's side of the world (see test_permission_matrix.world), so
+agency A must get 404 (existence hidden) wherever B gets in.
+
+A row may name a family by prefix ("admin:*"); the meta-test fails if any URL
+pattern has no row.
+"""
+
+ROLES = ["anon", "manager", "agency_a", "agency_b", "executive", "inactive"]
+
+
+def cells(anon, manager, agency_a, agency_b, executive, inactive=302):
+    return dict(zip(ROLES, [anon, manager, agency_a, agency_b, executive, inactive], strict=True))
+
+
+# Signed-in users' read pages: 302 for anonymous and inactive users. Read-only
+# routes refuse other methods (405) before looking anything up, so a 405 reveals
+# nothing about whether an object exists.
+EVERYONE = cells(302, 200, 200, 200, 200)
+NOT_ALLOWED = cells(302, 405, 405, 405, 405)
+ADMIN_ONLY = cells(302, 302, 302, 302, 302)  # non-staff: redirected to the admin login
+
+# route name -> (what its URL argument is, {method: cells})
+MATRIX = {
+    "home": (None, {"GET": cells(302, 302, 302, 302, 302), "POST": cells(302, 302, 302, 302, 302)}),
+    "login": (
+        None,
+        {"GET": cells(200, 200, 200, 200, 200, 200), "POST": cells(200, 200, 200, 200, 200, 200)},
+    ),
+    "logout": (
+        None,
+        {"GET": cells(405, 405, 405, 405, 405, 405), "POST": cells(302, 302, 302, 302, 302)},
+    ),
+    "recommendations:recommendation_list": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "recommendations:recommendation_detail": (
+        "recommendation",
+        {"GET": cells(302, 200, 404, 200, 200), "POST": NOT_ALLOWED},
+    ),
+    "recommendations:rating_change": (
+        "recommendation",
+        # POST carries no data: a manager gets the form back with errors (400).
+        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+    ),
+    "evidence:submission_list": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "evidence:submission_detail": (
+        "submission",
+        {"GET": cells(302, 200, 404, 200, 200), "POST": NOT_ALLOWED},
+    ),
+    "evidence:submission_withdraw": (
+        "submission",
+        {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 403, 404, 302, 403)},
+    ),
+    "evidence:submission_review": (
+        "submission",
+        {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 400, 404, 403, 403)},
+    ),
+    "evidence:file_download": (
+        "file",
+        {"GET": cells(302, 200, 404, 200, 403), "POST": NOT_ALLOWED},
+    ),
+    "evidence:access_log": (None, {"GET": cells(302, 200, 403, 403, 403), "POST": NOT_ALLOWED}),
+    "admin:login": (
+        None,
+        {"GET": cells(200, 200, 200, 200, 200, 200), "POST": cells(200, 200, 200, 200, 200, 200)},
+    ),
+    "admin:*": ("admin", {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
+}
+
+
+def row_for(route_name):
+    if route_name in MATRIX:
+        return MATRIX[route_name]
+    for key, row in MATRIX.items():
+        if key.endswith("*") and route_name.startswith(key[:-1]):
+            return row
+    return None
