@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from evidence.models import AccessLog, Submission, SubmissionFile
-from scr_tracker.admin import ReadOnlyAuditedAdmin
+from scr_tracker.admin import ReadOnlyAdminMixin, ReadOnlyAuditedAdmin
 
 
 # Evidence enters only through the tracker's upload form, where every file and
@@ -21,17 +21,8 @@ class SubmissionFileAdmin(ReadOnlyAuditedAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written by the tracker and never edited."""
 
     list_display = ["at", "user", "event", "submission_id", "file_id"]
     list_filter = ["event"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -38,8 +38,8 @@ class AuditedAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
                 obj.delete()
 
 
-class ReadOnlyAuditedAdmin(AuditedAdmin):
-    """For records that are only created through the tracker's checked intake."""
+class ReadOnlyAdminMixin:
+    """Shown in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request):
         return False
@@ -49,6 +49,10 @@ class ReadOnlyAuditedAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAuditedAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+    """For records that are only created through the tracker's checked intake."""
 
 
 admin.site.empty_value_display = "–"
