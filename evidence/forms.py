@@ -1,9 +1,147 @@
 from django import forms
+from django.conf import settings
+from django.db.models import Count, Q, Sum
 
-from evidence.models import Submission
+from evidence.models import Submission, SubmissionFile
+from recommendations.models import Action
+from scr_tracker.intake.extract import ALLOWED_DESCRIPTION, Refused
+from scr_tracker.intake.forms import GuardedFormMixin
+from scr_tracker.intake.uploads import check_upload
+
+NOT_YOUR_ACTION = "You can only submit evidence for recommendations assigned to your agency."
 
 
-class ReviewDecisionForm(forms.Form):
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class SubmissionForm(GuardedFormMixin, forms.Form):
+    """An agency's evidence for one of its own actions. The agency is never a
+    field: it is the signed-in user's, and the action must belong to it."""
+
+    action = forms.ModelChoiceField(
+        queryset=Action.objects.none(),
+        label="Which action is this evidence for?",
+        empty_label="Choose an action",
+        error_messages={
+            "required": "Choose the action this evidence is for.",
+            "invalid_choice": NOT_YOUR_ACTION,
+        },
+    )
+    summary = forms.CharField(
+        label="What your agency did",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Describe what your agency did."},
+    )
+    impact = forms.CharField(
+        label="What difference it made, and how you know",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Describe the impact, and how your agency knows."},
+    )
+    files = MultipleFileField(
+        label="Files",
+        help_text=(
+            f"{ALLOWED_DESCRIPTION}. Up to {settings.EVIDENCE_MAX_FILES} files, "
+            f"each up to {settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024)} MB. "
+            "Do not include anything that identifies a child."
+        ),
+        error_messages={
+            "required": "Choose at least one file.",
+            "empty": "One of the files is empty. Choose it again.",
+        },
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.fields["action"].queryset = (
+            Action.objects.filter(agency=agency)
+            .select_related("recommendation__review")
+            .order_by("recommendation__review__reference", "recommendation__number", "pk")
+        )
+        self.fields["action"].label_from_instance = _action_label
+        self.checked_files = []
+
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        if len(uploads) > settings.EVIDENCE_MAX_FILES:
+            raise forms.ValidationError(
+                f"Send at most {settings.EVIDENCE_MAX_FILES} files at a time."
+            )
+        checked, errors = [], []
+        for position, upload in enumerate(uploads, start=1):
+            try:
+                checked.append(check_upload(upload, position))
+            except Refused as refusal:
+                errors.append(str(refusal))
+        if errors:
+            raise forms.ValidationError(errors)
+        seen = {}
+        for position, item in enumerate(checked, start=1):
+            if item.sha256 in seen:
+                raise forms.ValidationError(
+                    f"File {position} is the same as file {seen[item.sha256]}. Send it once."
+                )
+            seen[item.sha256] = position
+        self.checked_files = checked
+        return uploads
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action is not None and self.checked_files:
+            self._refuse_repeats(action)
+            self._refuse_over_quota()
+        return cleaned
+
+    def _refuse_repeats(self, action):
+        earlier = SubmissionFile.objects.filter(
+            submission__action=action,
+            sha256__in=[c.sha256 for c in self.checked_files],
+        ).exclude(submission__state=Submission.State.WITHDRAWN)
+        for previous in earlier.select_related("submission"):
+            position = [c.sha256 for c in self.checked_files].index(previous.sha256) + 1
+            self.add_error(
+                "files",
+                f"File {position} was already sent for this action on "
+                f"{previous.submission.submitted_at:%-d %B %Y}. Remove it from this submission.",
+            )
+
+    def _refuse_over_quota(self):
+        used = SubmissionFile.objects.filter(submission__agency=self.agency).aggregate(
+            files=Count("pk"), size=Sum("size", filter=~Q(state=SubmissionFile.State.REJECTED))
+        )
+        files = used["files"] + len(self.checked_files)
+        size = (used["size"] or 0) + sum(len(c.data) for c in self.checked_files)
+        if files > settings.AGENCY_QUOTA_FILES or size > settings.AGENCY_QUOTA_BYTES:
+            self.add_error(
+                "files",
+                "Your agency has reached its storage allowance "
+                f"({settings.AGENCY_QUOTA_FILES} files or "
+                f"{settings.AGENCY_QUOTA_BYTES // (1024 * 1024)} MB). "
+                "Ask the partnership's business manager to raise it.",
+            )
+
+
+def _action_label(action):
+    rec = action.recommendation
+    due = f" (due {action.due_date:%-d %B %Y})" if action.due_date else ""
+    return f"{rec.review.reference} {rec.number}: {rec.short_title}{due}"
+
+
+class ReviewDecisionForm(GuardedFormMixin, forms.Form):
     decision = forms.ChoiceField(
         choices=[
             (Submission.State.ACCEPTED, "Accept"),
@@ -24,3 +162,22 @@ class ReviewDecisionForm(forms.Form):
         if cleaned.get("decision") == Submission.State.RETURNED and not cleaned.get("note"):
             self.add_error("note", "Say what more the agency needs to send.")
         return cleaned
+
+
+class FileDecisionForm(GuardedFormMixin, forms.Form):
+    """A business manager's decision on a held file."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            ("release", "Release: I have checked it and it identifies no one"),
+            ("reject", "Reject: delete its content"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to release or reject the file."},
+    )
+    note = forms.CharField(
+        label="Note (recorded in the history and shown to the agency)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what you checked, or why the file is rejected."},
+    )

@@ -128,8 +128,28 @@ class Submission(models.Model):
             raise ValidationError("Evidence can only answer an action of the submitting agency.")
 
 
+class SubmissionFileQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """Files whose content the user may download: business managers any;
+        the submitting agency only once the file is clear of the intake checks;
+        executives none (need to know)."""
+        role = role_of(user)
+        if role == BUSINESS_MANAGER:
+            return self.exclude(state=SubmissionFile.State.REJECTED)
+        if role == AGENCY_USER and user.agency_id is not None:
+            return self.filter(submission__agency=user.agency_id, state=SubmissionFile.State.CLEAR)
+        return self.none()
+
+
 class SubmissionFile(models.Model):
-    """One file of a submission, with its size and SHA-256."""
+    """One file of a submission, with its size and SHA-256. A file whose text
+    the intake could not read is held until a business manager releases it
+    (it becomes clear) or rejects it (its content is deleted)."""
+
+    class State(models.TextChoices):
+        CLEAR = "clear", "Checked"
+        HELD = "held", "Held for a business manager to check"
+        REJECTED = "rejected", "Rejected by a business manager"
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(storage=evidence_storage, upload_to=evidence_file_name, max_length=200)
@@ -138,11 +158,20 @@ class SubmissionFile(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CLEAR)
+    held_reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
 
+    objects = SubmissionFileQuerySet.as_manager()
     history = AuditedHistory()
 
     class Meta:
         ordering = ["pk"]
+        indexes = [models.Index(fields=["state"], name="submissionfile_state_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
@@ -153,6 +182,11 @@ class SubmissionFile(models.Model):
                 condition=Q(size__gt=0),
                 name="submissionfile_not_empty",
                 violation_error_message="An empty file is not evidence.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="held") | ~Q(held_reason=""),
+                name="submissionfile_held_has_reason",
+                violation_error_message="Say why a file is held.",
             ),
         ]
 

@@ -6,6 +6,9 @@ app_name = "evidence"
 
 urlpatterns = [
     path("", views.submission_list, name="submission_list"),
+    path("new/", views.submission_create, name="submission_create"),
+    path("held/", views.held_files, name="held_files"),
+    path("files/<int:pk>/decision/", views.file_decision, name="file_decision"),
     path("<int:pk>/", views.submission_detail, name="submission_detail"),
     path("<int:pk>/withdraw/", views.submission_withdraw, name="submission_withdraw"),
     path("<int:pk>/review/", views.submission_review, name="submission_review"),

@@ -5,14 +5,17 @@ read and every denial is written to the access log (never any content)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from evidence.forms import ReviewDecisionForm
-from evidence.models import AccessLog, Submission, SubmissionFile
+from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
+from evidence.models import AccessLog, Submission, SubmissionFile, evidence_storage
+from recommendations.models import Action
+from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive
 from scr_tracker.audit import changes_by
 
@@ -41,6 +44,8 @@ def submission_list(request):
     ctx = {
         "submissions": Submission.objects.visible_to(request.user).for_list(),
         "show_content": may_read_content(request.user),
+        "can_submit": agency_scope(request.user) is not None,
+        "is_manager": is_business_manager(request.user),
     }
     return render(request, "evidence/submission_list.html", ctx)
 
@@ -54,12 +59,13 @@ def submission_detail(request, pk):
     ctx = {
         "submission": submission,
         "show_content": show_content,
-        "files": submission.files.all() if show_content else [],
+        "files": _files_for(request.user, submission) if show_content else [],
         "can_withdraw": agency_scope(request.user) == submission.agency_id
         and submission.state == Submission.State.SUBMITTED,
         "can_review": is_business_manager(request.user)
         and submission.state == Submission.State.SUBMITTED,
         "review_form": ReviewDecisionForm(),
+        "is_manager": is_business_manager(request.user),
     }
     return render(request, "evidence/submission_detail.html", ctx)
 
@@ -72,9 +78,11 @@ def file_download(request, pk):
     if upload is None:
         _log(request.user, AccessLog.Event.DENIED, file_id=pk)
         raise Http404("No such file.")
-    if not may_read_content(request.user):
+    if not SubmissionFile.objects.readable_by(request.user).filter(pk=pk).exists():
         _log(request.user, AccessLog.Event.DENIED, submission_id=upload.submission_id, file_id=pk)
-        raise PermissionDenied("Executives see evidence details, not the files.")
+        if not may_read_content(request.user):
+            raise PermissionDenied("Executives see evidence details, not the files.")
+        raise PermissionDenied("This file is held for a business manager to check, or rejected.")
     _log(request.user, AccessLog.Event.DOWNLOADED, upload.submission_id, upload.pk)
     response = FileResponse(
         upload.file.open("rb"),
@@ -119,9 +127,17 @@ def submission_review(request, pk):
         if submission.state != Submission.State.SUBMITTED:
             messages.error(request, "This evidence has already been reviewed or withdrawn.")
             return redirect("evidence:submission_detail", pk=pk)
+        if submission.files.filter(state=SubmissionFile.State.HELD).exists():
+            messages.error(request, "Release or reject the held files before reviewing.")
+            return redirect("evidence:submission_detail", pk=pk)
         if not form.is_valid():
-            ctx = {"submission": submission, "show_content": True, "can_review": True}
-            ctx.update(files=submission.files.all(), review_form=form)
+            ctx = {
+                "submission": submission,
+                "show_content": True,
+                "can_review": True,
+                "is_manager": True,
+            }
+            ctx.update(files=_files_for(request.user, submission), review_form=form)
             return render(request, "evidence/submission_detail.html", ctx, status=400)
         decision = form.cleaned_data["decision"]
         with changes_by(request.user, f"Evidence {decision}"):
@@ -149,3 +165,141 @@ def access_log(request):
         raise PermissionDenied("Only business managers read the access log.")
     entries = AccessLog.objects.select_related("user")[:500]
     return render(request, "evidence/access_log.html", {"entries": entries})
+
+
+def _files_for(user, submission):
+    """The submission's files, each marked with whether this user may download it."""
+    readable = set(
+        SubmissionFile.objects.readable_by(user)
+        .filter(submission=submission)
+        .values_list("pk", flat=True)
+    )
+    files = list(submission.files.all())
+    for upload in files:
+        upload.can_download = upload.pk in readable
+    return files
+
+
+@login_required
+def submission_create(request):
+    """An agency user sends evidence for one of their agency's actions. The
+    agency comes from the session; no field can name another."""
+    agency_id = agency_scope(request.user)
+    if agency_id is None:
+        raise PermissionDenied("Only agency users submit evidence.")
+    agency = Agency.objects.get(pk=agency_id)
+    if request.method == "POST":
+        form = SubmissionForm(request.POST, request.FILES, agency=agency)
+        if form.is_valid():
+            submission = _save_submission(request.user, form)
+            held = submission.files.filter(state=SubmissionFile.State.HELD).count()
+            message = "Your evidence was sent to the partnership."
+            if held:
+                message += f" {held} file(s) are held until a business manager has checked them."
+            messages.success(request, message)
+            return redirect("evidence:submission_detail", pk=submission.pk)
+    else:
+        initial = {}
+        action_id = request.GET.get("action", "")
+        if action_id.isdigit() and Action.objects.filter(pk=action_id, agency=agency).exists():
+            initial["action"] = action_id
+        form = SubmissionForm(agency=agency, initial=initial)
+    status = 400 if form.errors else 200
+    return render(request, "evidence/submission_form.html", {"form": form}, status=status)
+
+
+def _save_submission(user, form):
+    """One transaction for the rows; stored files are deleted again if it fails."""
+    stored = []
+    action = form.cleaned_data["action"]
+    try:
+        with transaction.atomic(), changes_by(user, "Evidence submitted by the agency"):
+            submission = Submission.objects.create(
+                action=action,
+                agency=form.agency,
+                submitted_by=user,
+                summary=form.cleaned_data["summary"],
+                impact=form.cleaned_data["impact"],
+            )
+            for checked in form.checked_files:
+                upload = SubmissionFile(
+                    submission=submission,
+                    original_name=checked.original_name,
+                    content_type=checked.content_type,
+                    size=len(checked.data),
+                    sha256=checked.sha256,
+                    state=SubmissionFile.State.HELD
+                    if checked.held_reason
+                    else SubmissionFile.State.CLEAR,
+                    held_reason=checked.held_reason,
+                )
+                upload.file.save("upload", ContentFile(checked.data), save=False)
+                stored.append(upload.file.name)
+                upload.save()
+            if action.state in (Action.State.NOT_STARTED, Action.State.IN_PROGRESS):
+                action.state = Action.State.EVIDENCE_SUBMITTED
+                action.save(update_fields=["state", "updated_at"])
+            _still_in_scope(user, submission)
+    except BaseException:
+        for name in stored:
+            evidence_storage().delete(name)
+        raise
+    return submission
+
+
+@login_required
+@require_safe
+def held_files(request):
+    if not is_business_manager(request.user):
+        raise PermissionDenied("Only business managers check held files.")
+    files = (
+        SubmissionFile.objects.filter(state=SubmissionFile.State.HELD)
+        .select_related("submission__agency", "submission__action__recommendation__review")
+        .order_by("uploaded_at", "pk")
+    )
+    return render(request, "evidence/held_files.html", {"files": files})
+
+
+@login_required
+def file_decision(request, pk):
+    """A business manager releases a held file after checking it, or rejects it
+    (its content is deleted; the record of it stays)."""
+    if not is_business_manager(request.user):
+        raise PermissionDenied("Only business managers check held files.")
+    upload = SubmissionFile.objects.filter(pk=pk).select_related("submission").first()
+    if upload is None:
+        raise Http404("No such file.")
+    if upload.state != SubmissionFile.State.HELD:
+        messages.error(request, "This file has already been released or rejected.")
+        return redirect("evidence:submission_detail", pk=upload.submission_id)
+    form = FileDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        release = form.cleaned_data["decision"] == "release"
+        with transaction.atomic():
+            upload = SubmissionFile.objects.select_for_update().get(pk=pk)
+            if upload.state != SubmissionFile.State.HELD:
+                messages.error(request, "This file has already been released or rejected.")
+                return redirect("evidence:submission_detail", pk=upload.submission_id)
+            reason = "Held file released" if release else "Held file rejected"
+            with changes_by(request.user, f"{reason}: {form.cleaned_data['note']}"):
+                upload.state = (
+                    SubmissionFile.State.CLEAR if release else SubmissionFile.State.REJECTED
+                )
+                upload.decided_by = request.user
+                upload.decided_at = timezone.now()
+                upload.decision_note = form.cleaned_data["note"]
+                upload.save()
+            if not release:
+                name = upload.file.name
+                transaction.on_commit(lambda: evidence_storage().delete(name))
+        messages.success(
+            request,
+            "The file was released."
+            if release
+            else "The file was rejected and its content deleted.",
+        )
+        return redirect("evidence:submission_detail", pk=upload.submission_id)
+    status = 400 if form.errors else 200
+    return render(
+        request, "evidence/file_decision.html", {"upload": upload, "form": form}, status=status
+    )

@@ -1,9 +1,10 @@
 from django import forms
 
 from recommendations.models import Rating, Recommendation
+from scr_tracker.intake.forms import GuardedFormMixin
 
 
-class RatingForm(forms.ModelForm):
+class RatingForm(GuardedFormMixin, forms.ModelForm):
     """A business manager's change of rating; the rationale is required."""
 
     rating = forms.ChoiceField(

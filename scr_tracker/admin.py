@@ -11,9 +11,12 @@ from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from scr_tracker.audit import changes_by
+from scr_tracker.intake.forms import GuardedFormMixin
 
 
-class ChangeReasonForm(forms.ModelForm):
+class ChangeReasonForm(GuardedFormMixin, forms.ModelForm):
+    """Every admin form: a reason for the change, and the guard over every text."""
+
     change_reason = forms.CharField(
         label="Reason for this change",
         max_length=500,

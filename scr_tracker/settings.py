@@ -40,10 +40,12 @@ INSTALLED_APPS = [
     "scr_tracker.accounts",
     "recommendations",
     "evidence",
+    "scr_tracker.intake",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "scr_tracker.middleware.refuse_oversized_requests",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,6 +133,31 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
+
+# Evidence intake (docs/intake.md). Sizes are per file; a request larger than
+# every allowed file together is refused before it is read.
+EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES
+MAX_REQUEST_BYTES = EVIDENCE_MAX_FILES * EVIDENCE_MAX_FILE_BYTES + 1024 * 1024
+AGENCY_QUOTA_BYTES = env_int("AGENCY_QUOTA_MB", 2048, minimum=1) * 1024 * 1024
+AGENCY_QUOTA_FILES = env_int("AGENCY_QUOTA_FILES", 1000, minimum=1)
+INTAKE_MAX_PDF_PAGES = 2000
+INTAKE_MAX_PACKAGE_ENTRIES = 2000
+INTAKE_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+INTAKE_MAX_UNPACK_RATIO = 100
+INTAKE_MAX_IMAGE_PIXELS = 40_000_000
+# ClamAV's clamd ("host:port" or a socket path). Set means required: if it cannot
+# be reached, uploads are refused.
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30, minimum=1)
+# The key of the restricted registers' hashes. Keep it secret, and keep it: a new
+# key makes the registered terms and documents unrecognisable.
+REGISTER_KEY = env_str("REGISTER_KEY")
+if not REGISTER_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("REGISTER_KEY must be set when DEBUG is off.")
+    REGISTER_KEY = "local-development-register-key-only"  # noqa: S105 (DEBUG only)
 
 # History is the audit trail: it may never be switched off, and the admin may not
 # revert it (a revert would rewrite what a business manager decided).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("recommendations/", include("recommendations.urls")),
     path("evidence/", include("evidence.urls")),
+    path("restricted/", include("scr_tracker.intake.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -90,7 +90,7 @@ def make_submission(action=None, user=None, **fields):
         )
 
 
-def make_file(submission=None, content=b"invented evidence\n", name="evidence.txt"):
+def make_file(submission=None, content=b"invented evidence\n", name="evidence.txt", **fields):
     submission = submission or make_submission()
     upload = SubmissionFile(
         submission=submission,
@@ -98,8 +98,43 @@ def make_file(submission=None, content=b"invented evidence\n", name="evidence.tx
         content_type="text/plain",
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
+        **fields,
     )
     with setup_changes():
         upload.file.save("upload.bin", ContentFile(content), save=False)
         upload.save()
     return upload
+
+
+def make_restricted_term(term, user=None):
+    from scr_tracker.intake import keyed
+    from scr_tracker.intake.models import RestrictedTerm
+
+    term_words = keyed.words(term)
+    with setup_changes():
+        return RestrictedTerm.objects.create(
+            digest=keyed.term_digest(term_words),
+            first_word_digest=keyed.term_digest(term_words[:1]),
+            word_count=len(term_words),
+            key_id=keyed.key_id(),
+            added_by=user or system_user(),
+        )
+
+
+def make_restricted_document(text, label="Invented restricted report", user=None, sha256=None):
+    from scr_tracker.intake import keyed
+    from scr_tracker.intake.models import RestrictedDocument, RestrictedShingle
+
+    shingles = keyed.shingle_digests(keyed.words(text))
+    with setup_changes():
+        document = RestrictedDocument.objects.create(
+            label=label,
+            sha256=sha256 or hashlib.sha256(text.encode()).hexdigest(),
+            shingle_count=len(shingles),
+            key_id=keyed.key_id(),
+            registered_by=user or system_user(),
+        )
+    RestrictedShingle.objects.bulk_create(
+        RestrictedShingle(document=document, digest=d) for d in shingles
+    )
+    return document

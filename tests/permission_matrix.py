@@ -22,6 +22,11 @@ def cells(anon, manager, agency_a, agency_b, executive, inactive=302):
 EVERYONE = cells(302, 200, 200, 200, 200)
 NOT_ALLOWED = cells(302, 405, 405, 405, 405)
 ADMIN_ONLY = cells(302, 302, 302, 302, 302)  # non-staff: redirected to the admin login
+# Business managers' pages: others are refused before anything is looked up.
+MANAGER_ONLY = cells(302, 200, 403, 403, 403)
+MANAGER_FORM = cells(302, 400, 403, 403, 403)  # a POST with no data: the form's errors
+MANAGER_ACTION = cells(302, 302, 403, 403, 403)
+POST_ONLY = cells(302, 405, 405, 405, 405)
 
 # route name -> (what its URL argument is, {method: cells})
 MATRIX = {
@@ -62,6 +67,18 @@ MATRIX = {
         {"GET": cells(302, 200, 404, 200, 403), "POST": NOT_ALLOWED},
     ),
     "evidence:access_log": (None, {"GET": cells(302, 200, 403, 403, 403), "POST": NOT_ALLOWED}),
+    # Agency users only; the form is empty, so a POST with no data is a 400.
+    "evidence:submission_create": (
+        None,
+        {"GET": cells(302, 403, 200, 200, 403), "POST": cells(302, 403, 400, 400, 403)},
+    ),
+    "evidence:held_files": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "evidence:file_decision": ("held_file", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "intake:register": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "intake:term_add": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "intake:term_remove": ("term", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
+    "intake:document_add": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "intake:document_remove": ("document", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
     "admin:login": (
         None,
         {"GET": cells(200, 200, 200, 200, 200, 200), "POST": cells(200, 200, 200, 200, 200, 200)},

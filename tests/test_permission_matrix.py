@@ -82,6 +82,13 @@ def world(db):
         impact=f"Impact {SENTINEL}",
     )
     upload = factories.make_file(submission, content=SENTINEL.encode(), name=f"{SENTINEL}.txt")
+    held = factories.make_file(
+        factories.make_submission(action_b, users["agency_b"], summary=f"Held {SENTINEL}"),
+        content=f"scan {SENTINEL}".encode(),
+        name=f"held {SENTINEL}.txt",
+        state="held",
+        held_reason="Page 1 has no text layer (it may be a scan).",
+    )
     clients = {"anon": Client()}
     for role, user in users.items():
         clients[role] = Client()
@@ -93,6 +100,9 @@ def world(db):
         "recommendation": rec_b.pk,
         "submission": submission.pk,
         "file": upload.pk,
+        "held_file": held.pk,
+        "term": factories.make_restricted_term("Invented Alias").pk,
+        "document": factories.make_restricted_document("invented words " * 20).pk,
     }
 
 

@@ -1,0 +1,366 @@
+"""Open an uploaded file as the type its name claims, and take out every piece
+of text in it: body, headers, footers, comments, footnotes, cells, document
+properties. Pictures are re-saved without their metadata (EXIF, GPS).
+
+inspect() raises Refused for a file that is not what it claims, is protected,
+or is too large unpacked. Text it cannot read is reported in `unreadable`, and
+the caller holds the file for a business manager (fail closed)."""
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+
+from defusedxml import ElementTree
+from django.conf import settings
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+
+class Refused(Exception):
+    """The file cannot be taken; the message says why and what to do."""
+
+
+PROTECTED = "Protected files cannot be checked. Upload an unprotected copy."
+
+
+@dataclass
+class Part:
+    where: str  # "page 3", "a footer", "sheet 'Actions'"...
+    text: str
+    by_line: bool = False
+
+
+@dataclass
+class Extracted:
+    content_type: str
+    parts: list[Part] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    stored: bytes | None = None  # replaces the upload when metadata was stripped
+
+
+TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+ALLOWED_DESCRIPTION = (
+    "PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt, .ods), CSV, text, PNG or JPEG"
+)
+
+
+def inspect(extension: str, data: bytes) -> Extracted:
+    handler = {
+        "pdf": _pdf,
+        "docx": _office,
+        "xlsx": _office,
+        "odt": _office,
+        "ods": _office,
+        "csv": _text,
+        "txt": _text,
+        "png": _picture,
+        "jpg": _picture,
+        "jpeg": _picture,
+    }[extension]
+    result = Extracted(TYPES[extension])
+    handler(extension, data, result)
+    return result
+
+
+# --- PDF -----------------------------------------------------------------------
+
+
+def _pdf(extension, data, result):
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if not data.startswith(b"%PDF-"):
+        raise Refused("This is not a PDF. Save it as a PDF, or upload it in its own format.")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        encrypted = reader.is_encrypted
+        pages = reader.pages if not encrypted else []
+        page_count = len(pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        raise Refused("This PDF could not be opened. Save it again as a PDF and retry.") from None
+    if encrypted:
+        raise Refused(PROTECTED)
+    if page_count > settings.INTAKE_MAX_PDF_PAGES:
+        raise Refused(f"PDFs can have at most {settings.INTAKE_MAX_PDF_PAGES} pages. Split it.")
+    try:
+        _pdf_properties(reader, result)
+    except Exception:  # noqa: BLE001 - any failure to read is a hold, never a pass
+        result.unreadable.append("its document properties could not be read")
+    for number, page in enumerate(pages, start=1):
+        try:
+            text = page.extract_text() or ""
+            resources = page.get("/Resources")
+            has_pictures = resources is not None and "/XObject" in resources.get_object()
+            comments = _pdf_comments(page)
+        except Exception:  # noqa: BLE001
+            result.unreadable.append(f"page {number} could not be read")
+            continue
+        if text.strip():
+            result.parts.append(Part(f"page {number}", text))
+        elif has_pictures:
+            result.unreadable.append(f"page {number} has no text layer (it may be a scan)")
+        if comments:
+            result.parts.append(Part(f"comments on page {number}", comments))
+
+
+def _pdf_properties(reader, result):
+    values = [str(v) for v in (reader.metadata or {}).values()]
+    xmp = reader.root_object.get("/Metadata")
+    if xmp is not None:
+        values.append(_strip_tags(xmp.get_object().get_data().decode("utf-8", "replace")))
+    fields = reader.get_fields() or {}
+    values.extend(str(f.get("/V", "")) for f in fields.values())
+    if reader.attachments:
+        result.unreadable.append("it has files attached inside it")
+    if any(v.strip() for v in values):
+        result.parts.append(Part("the document properties", "\n".join(values)))
+
+
+def _pdf_comments(page) -> str:
+    notes = []
+    for annotation in page.get("/Annots") or []:
+        contents = annotation.get_object().get("/Contents")
+        if contents:
+            notes.append(str(contents))
+    return "\n".join(notes)
+
+
+def _strip_tags(xml: str) -> str:
+    return re.sub(r"<[^>]{0,2000}>", "\n", xml)
+
+
+# --- Word, Excel and OpenDocument packages ---------------------------------------
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_REQUIRED_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+_ODF_MIMETYPE = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
+# Elements that end a line of text; runs inside them are joined without a gap,
+# because Word splits words across runs ("943" "4765919").
+_BLOCKS = {"p", "h", "si", "c", "tc", "tr", "row", "table-cell", "table-row", "comment", "cell"}
+_SPACES = {"tab", "s", "space"}
+_BREAKS = {"br", "cr", "line-break"}
+
+
+def _office(extension, data, result):
+    if data.startswith(_OLE):
+        raise Refused(
+            "This file is password-protected or in an old Office format. "
+            f"Save an unprotected .{extension} copy and upload that."
+        )
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Refused(f"This is not a valid .{extension} file. Save it again and retry.") from None
+    _check_unpacked_size(members, len(data))
+    names = {m.filename for m in members}
+    if any(m.flag_bits & 0x1 for m in members):
+        raise Refused(PROTECTED)
+    if extension in _REQUIRED_PART:
+        if "[Content_Types].xml" not in names or _REQUIRED_PART[extension] not in names:
+            raise Refused(f"This is not a valid .{extension} file. Save it again and retry.")
+    else:
+        if "mimetype" not in names or package.read("mimetype").strip() != _ODF_MIMETYPE[extension]:
+            raise Refused(f"This is not a valid .{extension} file. Save it again and retry.")
+        manifest = (
+            package.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+        )
+        if b"encryption-data" in manifest:
+            raise Refused(PROTECTED)
+    sheet_names = _sheet_names(package, names) if extension == "xlsx" else {}
+    for member in members:
+        name = member.filename
+        lower = name.lower()
+        if "/embeddings/" in lower or lower.startswith("object ") or "/object " in lower:
+            _note(result, "it has other files embedded in it")
+        elif lower.endswith((".jpg", ".jpeg", ".png", ".tif", ".tiff")):
+            _check_embedded_picture(package.read(name), result)
+        elif lower.endswith(".xml") and "/theme/" not in lower:
+            try:
+                text = _xml_text(package.read(name), properties=_is_properties(lower))
+            except Exception:  # noqa: BLE001 - unreadable XML is a hold, never a pass
+                _note(result, "part of it could not be read")
+                continue
+            if text.strip():
+                result.parts.append(Part(_where_in_package(lower, sheet_names), text))
+
+
+def _check_unpacked_size(members, packed_size):
+    cap = settings.INTAKE_MAX_UNPACKED_BYTES
+    if len(members) > settings.INTAKE_MAX_PACKAGE_ENTRIES:
+        raise Refused("This file has too many parts to check. Save a simpler copy.")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > cap or unpacked > packed_size * settings.INTAKE_MAX_UNPACK_RATIO:
+        raise Refused("This file unpacks to far more than its size, so it cannot be checked.")
+
+
+def _note(result, reason):
+    if reason not in result.unreadable:
+        result.unreadable.append(reason)
+
+
+def _is_properties(name):
+    return name.startswith(("docprops/", "customxml/")) or name == "meta.xml"
+
+
+def _xml_text(xml: bytes, *, properties: bool) -> str:
+    """All text of an XML part. Properties: one value per line. Documents:
+    runs joined, a line per paragraph, cell or comment."""
+    out: list[str] = []
+
+    def walk(element):
+        local = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+        if local in _SPACES:
+            out.append(" ")
+        elif local in _BREAKS:
+            out.append("\n")
+        if element.text:
+            out.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                out.append(child.tail)
+        if properties or local in _BLOCKS:
+            out.append("\n")
+
+    walk(ElementTree.fromstring(xml))
+    return "".join(out)
+
+
+def _sheet_names(package, names) -> dict[str, str]:
+    """xl/worksheets/sheetN.xml -> the sheet's name, via the workbook's relations."""
+    try:
+        workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001 - names are only for messages
+        return {}
+    targets = {r.get("Id"): r.get("Target", "").lstrip("/") for r in rels}
+    mapping = {}
+    for sheet in workbook.iter():
+        if sheet.tag.endswith("}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            path = target if target.startswith("xl/") else f"xl/{target}"
+            mapping[path.lower()] = sheet.get("name", "")
+    return mapping
+
+
+def _where_in_package(name: str, sheet_names) -> str:
+    if name in sheet_names:
+        return f"sheet “{sheet_names[name]}”"
+    simple = {
+        "word/document.xml": "the document body",
+        "content.xml": "the document body",
+        "xl/sharedstrings.xml": "the cells",
+        "styles.xml": "headers, footers or styles",
+    }
+    if name in simple:
+        return simple[name]
+    for marker, where in (
+        ("header", "a header"),
+        ("footer", "a footer"),
+        ("comment", "comments"),
+        ("footnote", "footnotes"),
+        ("endnote", "endnotes"),
+        ("docprops/", "the document properties"),
+        ("meta.xml", "the document properties"),
+        ("worksheets/", "a sheet"),
+    ):
+        if marker in name:
+            return where
+    return "another part of the file"
+
+
+def _check_embedded_picture(data, result):
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            exif = picture.getexif()
+    except Exception:  # noqa: BLE001 - a picture we cannot open is not text; others check it
+        return
+    if exif.get_ifd(0x8825) or exif.get(0x8825):  # GPSInfo
+        _note(result, "a picture in it carries location data")
+
+
+# --- CSV and text ------------------------------------------------------------------
+
+
+def _text(extension, data, result):
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Refused(f"This is not a plain text file, so it cannot be a .{extension}.")
+    text = _decode(data)
+    if extension == "csv":
+        try:
+            for _ in csv.reader(io.StringIO(text, newline="")):
+                pass
+        except csv.Error:
+            raise Refused("This CSV could not be read. Save it again as CSV and retry.") from None
+    result.parts.append(Part("", text, by_line=True))
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+# --- Pictures ----------------------------------------------------------------------
+
+_PICTURE_FORMAT = {"png": ("PNG", b"\x89PNG\r\n\x1a\n"), "jpg": ("JPEG", b"\xff\xd8\xff")}
+_PICTURE_FORMAT["jpeg"] = _PICTURE_FORMAT["jpg"]
+
+
+def _picture(extension, data, result):
+    expected, magic = _PICTURE_FORMAT[extension]
+    if not data.startswith(magic):
+        raise Refused(f"This is not a {expected} picture. Upload it in its own format.")
+    limit = settings.INTAKE_MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as picture:
+                width, height = picture.size
+                if width * height > limit:
+                    raise Refused(
+                        f"This picture is too large to check ({width} × {height} pixels). "
+                        f"Reduce it below {limit // 1_000_000} million pixels."
+                    )
+                picture.load()
+                clean = ImageOps.exif_transpose(picture)
+                if clean.mode == "P":
+                    clean = clean.convert("RGBA")
+                # A new image from the pixels alone: no EXIF, GPS, text chunks or comments.
+                bare = Image.frombytes(clean.mode, clean.size, clean.tobytes())
+                out = io.BytesIO()
+                bare.save(out, format=expected, **({"quality": 95} if expected == "JPEG" else {}))
+    except Refused:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ):
+        raise Refused(f"This picture could not be opened. Save it again as {expected}.") from None
+    result.stored = out.getvalue()
+    result.unreadable.append("pictures cannot be checked for identifiers automatically")

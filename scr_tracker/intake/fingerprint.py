@@ -1,0 +1,32 @@
+"""Fingerprints of a restricted document: the file's SHA-256 and the keyed
+hashes of its eight-word runs. The file and its text are dropped here."""
+
+import hashlib
+from dataclasses import dataclass
+
+from scr_tracker.intake import keyed
+from scr_tracker.intake.extract import ALLOWED_DESCRIPTION, TYPES, Refused, inspect
+from scr_tracker.intake.uploads import clean_name, extension_of
+
+
+@dataclass
+class Fingerprint:
+    sha256: str
+    shingles: set[int]
+    unreadable: list[str]
+
+
+def fingerprint(upload) -> Fingerprint:
+    data = b"".join(upload.chunks())
+    if not data:
+        raise Refused("The document is empty. Choose the file again.")
+    sha256 = hashlib.sha256(data).hexdigest()
+    extension = extension_of(clean_name(upload.name))
+    if extension not in TYPES:
+        # Still worth registering: the same file is then refused on sight.
+        return Fingerprint(sha256, set(), [f"its type is not one of {ALLOWED_DESCRIPTION}"])
+    extracted = inspect(extension, data)
+    all_words = []
+    for part in extracted.parts:
+        all_words.extend(keyed.words(part.text))
+    return Fingerprint(sha256, keyed.shingle_digests(all_words), extracted.unreadable)

@@ -1,0 +1,83 @@
+from django import forms
+from django.conf import settings
+
+from scr_tracker.intake import keyed
+from scr_tracker.intake.extract import Refused
+from scr_tracker.intake.guard import text_problems
+from scr_tracker.intake.models import RestrictedTerm
+
+
+class GuardedFormMixin:
+    """Runs the identifier guard over every text a form takes. A field is only
+    left out by naming it in `unguarded_fields`, with the reason beside it."""
+
+    unguarded_fields: frozenset[str] = frozenset()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if name in self.unguarded_fields or not isinstance(value, str) or not value:
+                continue
+            for problem in text_problems(value, where=f"{type(self).__name__}.{name}"):
+                self.add_error(name, problem.message)
+        return cleaned
+
+
+class RestrictedTermForm(forms.Form):
+    # The term is what the register exists to keep out, so it is not run
+    # through the guard, never logged, never stored: only its keyed hashes are.
+    term = forms.CharField(
+        label="Name, alias or pseudonym",
+        max_length=200,
+        help_text="One to three words. Enter each name, alias and spelling separately.",
+        error_messages={"required": "Enter the name, alias or pseudonym to keep out."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_term(self):
+        term_words = keyed.words(self.cleaned_data["term"])
+        if not term_words:
+            raise forms.ValidationError("Enter a name, alias or pseudonym using letters or digits.")
+        if len(term_words) > 3:
+            raise forms.ValidationError(
+                "Enter at most three words. Enter longer names as separate, shorter terms "
+                "(for example first name and surname, then the surname alone)."
+            )
+        digest = keyed.term_digest(term_words)
+        if RestrictedTerm.objects.filter(digest=digest).exists():
+            raise forms.ValidationError("That term is already on the restricted list.")
+        self.term_fingerprint = {
+            "digest": digest,
+            "first_word_digest": keyed.term_digest(term_words[:1]),
+            "word_count": len(term_words),
+        }
+        return ""  # the clear text goes no further than this form
+
+
+class RestrictedDocumentForm(GuardedFormMixin, forms.Form):
+    # The file is the restricted document itself: it is fingerprinted, never
+    # stored and never put through the guard (it would of course fail it).
+    unguarded_fields = frozenset({"document"})
+
+    label = forms.CharField(
+        label="How you will recognise this entry",
+        max_length=120,
+        help_text="For example “Final report” or “Draft 3, March”. Do not use names.",
+        error_messages={"required": "Enter a label for this document."},
+    )
+    document = forms.FileField(
+        label="The document",
+        error_messages={"required": "Choose the document to register."},
+    )
+
+    def clean_document(self):
+        from scr_tracker.intake.fingerprint import fingerprint
+
+        upload = self.cleaned_data["document"]
+        if upload.size > settings.EVIDENCE_MAX_FILE_BYTES * 5:
+            raise forms.ValidationError("The document is too large to fingerprint here.")
+        try:
+            self.fingerprint = fingerprint(upload)
+        except Refused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        return upload

@@ -1,0 +1,131 @@
+"""The identifier guard for text: identifiers (identifiers.py), restricted terms
+and overlap with restricted documents (registers).
+
+Messages say what kind of thing was found and where, and how to fix it. They
+never contain the value; logs carry the rule and the place only."""
+
+import logging
+from dataclasses import dataclass
+
+from scr_tracker.intake import keyed
+from scr_tracker.intake.identifiers import find_identifiers
+from scr_tracker.intake.normalise import normalise, original_span
+
+log = logging.getLogger("scr_tracker.intake")
+
+# A text overlaps a restricted document when it shares this many eight-word
+# runs with it (about two sentences), or at least half of its own runs.
+OVERLAP_SHINGLES = 15
+OVERLAP_MIN_SHORT = 3
+_QUERY_CHUNK = 2000
+_IN_MEMORY_FROM = 5000
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    message: str  # safe to show: no value, says how to fix
+
+
+RESTRICTED_TERM = "This contains a name or term on the partnership's restricted list. Remove it."
+RESTRICTED_DOCUMENT = (
+    "This matches a document that must not be kept in the tracker. Remove that material; "
+    "if you think this is wrong, ask the partnership's business manager."
+)
+
+
+def text_problems(
+    text: str, *, where: str = "", by_line: bool = False, documents: bool = True
+) -> list[Problem]:
+    """Everything wrong with one piece of text, as messages that are safe to show."""
+    if not text:
+        return []
+    normalised = normalise(text)
+    problems = []
+    seen_rules = set()
+    for finding in find_identifiers(normalised):
+        if finding.rule in seen_rules:
+            continue  # one message per kind is enough to fix it
+        seen_rules.add(finding.rule)
+        problems.append(
+            Problem(finding.rule, _identifier_message(text, normalised, finding, by_line))
+        )
+    text_words = keyed.words(normalised)
+    if contains_restricted_term(text_words):
+        problems.append(Problem("restricted_term", RESTRICTED_TERM))
+    if documents and overlaps_restricted_document(text_words):
+        problems.append(Problem("restricted_document", RESTRICTED_DOCUMENT))
+    for problem in problems:
+        log.warning("intake refused: rule=%s where=%s", problem.rule, where or "text")
+    return problems
+
+
+def _identifier_message(text, normalised, finding, by_line) -> str:
+    if by_line:
+        place = f"line {normalised.count(chr(10), 0, finding.start) + 1}"
+    else:
+        start, end = original_span(text, finding.start, finding.end)
+        place = f"characters {start + 1}–{end}"
+    return f"This looks like {finding.label} ({place}). Remove it."
+
+
+def contains_restricted_term(text_words: list[str]) -> bool:
+    from scr_tracker.intake.models import RestrictedTerm
+
+    rows = list(RestrictedTerm.objects.values_list("digest", "first_word_digest"))
+    if not rows or not text_words:
+        return False
+    digests = {digest for digest, _ in rows}
+    first_words = {first for _, first in rows}
+    first_word_of = {w: keyed.term_digest([w]) for w in set(text_words)}
+    for index, word in enumerate(text_words):
+        if first_word_of[word] not in first_words:
+            continue
+        for size in (1, 2, 3):
+            gram = text_words[index : index + size]
+            if len(gram) == size and keyed.term_digest(gram) in digests:
+                return True
+    return False
+
+
+def overlaps_restricted_document(text_words: list[str]) -> bool:
+    from scr_tracker.intake.models import RestrictedDocument
+
+    if len(text_words) < keyed.SHINGLE_WORDS or not RestrictedDocument.objects.exists():
+        return False
+    shingles = keyed.shingle_digests(text_words) - published_shingles()
+    if not shingles:
+        return False
+    matched = _matches_per_document(shingles)
+    threshold = min(OVERLAP_SHINGLES, max(OVERLAP_MIN_SHORT, (len(shingles) + 1) // 2))
+    return any(count >= threshold for count in matched.values())
+
+
+def _matches_per_document(shingles: set[int]) -> dict[int, int]:
+    from scr_tracker.intake.models import RestrictedShingle
+
+    matched: dict[int, int] = {}
+    if len(shingles) >= _IN_MEMORY_FROM:
+        # A long text: one pass over the register beats thousands of lookups.
+        for document_id, digest in RestrictedShingle.objects.values_list("document", "digest"):
+            if digest in shingles:
+                matched[document_id] = matched.get(document_id, 0) + 1
+        return matched
+    ordered = sorted(shingles)
+    for start in range(0, len(ordered), _QUERY_CHUNK):
+        chunk = ordered[start : start + _QUERY_CHUNK]
+        rows = RestrictedShingle.objects.filter(digest__in=chunk).values_list("document", "digest")
+        for document_id, _ in set(rows):
+            matched[document_id] = matched.get(document_id, 0) + 1
+    return matched
+
+
+def published_shingles() -> set[int]:
+    """Runs of words in the published recommendations: quoting a published
+    recommendation is expected, even if a restricted report quotes it too."""
+    from recommendations.models import Recommendation
+
+    published = set()
+    for text, sub_points in Recommendation.objects.values_list("text", "sub_points"):
+        published |= keyed.shingle_digests(keyed.words(" ".join([text, *(sub_points or [])])))
+    return published

@@ -1,0 +1,131 @@
+"""Rules that find a child's identifiers in text (docs: identifiers.md).
+
+Every pattern is linear: fixed or bounded repetition, no nested quantifiers, so
+no input can make matching backtrack catastrophically. Checksums are checked in
+Python after a candidate matches. Callers pass normalised text (normalise.py).
+"""
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # stable id, safe to log
+    start: int  # span in the normalised text; never logged or shown as a value
+    end: int
+
+    @property
+    def label(self) -> str:
+        return RULE_LABELS[self.rule]
+
+
+RULE_LABELS = {
+    "nhs_number": "an NHS, CHI or H&C number",
+    "ni_number": "a National Insurance number",
+    "postcode": "a full postcode",
+    "date_of_birth": "a date of birth",
+    "upn": "a Unique Pupil Number",
+}
+
+# --- NHS, CHI and H&C numbers: ten digits, modulus 11 --------------------------
+
+_NHS = re.compile(r"(?<!\d)(?=(\d{3}[ .-]?\d{3}[ .-]?\d{4})(?!\d))")
+
+
+def nhs_check_digit(first_nine: str) -> int:
+    """The check digit for nine digits; 10 means no valid completion exists."""
+    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    return 0 if check == 11 else check
+
+
+def is_nhs_number(candidate: str) -> bool:
+    digits = re.sub(r"\D", "", candidate)
+    if len(digits) != 10:
+        return False
+    check = nhs_check_digit(digits[:9])
+    return check != 10 and check == int(digits[9])
+
+
+# --- National Insurance numbers: scanned loosely (a look-alike is a leak) -----
+
+_NINO = re.compile(r"\b[A-Z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-D]\b", re.IGNORECASE)
+
+# --- Full unit postcodes (BS 7666 position rules, the whole alternation anchored)
+
+_OUTWARD = r"[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY])"
+_POSTCODE = re.compile(rf"\b(?:{_OUTWARD} ?\d[ABD-HJLNP-UW-Z]{{2}}|GIR ?0AA)\b", re.IGNORECASE)
+
+# --- Dates of birth: a date with a birth keyword beside it --------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_S = r" {1,3}"  # bounded, so a run of spaces cannot make matching slow
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+    rf"|{_DAY}{_S}(?:of{_S})?{_MONTH},?{_S}\d{{2,4}}"
+    rf"|{_MONTH}{_S}{_DAY},?{_S}\d{{2,4}})"
+)
+_BIRTH = rf"(?:d\.? ?o\.? ?b\b\.?|date{_S}of{_S}birth|birth ?date|born(?:{_S}on)?)"
+_GAP = r"[ :;,.()\[\]-]{0,5}"
+_DOB = re.compile(
+    rf"(?<![a-z]){_BIRTH}{_GAP}(?<![\d]){_DATE}(?!\d)|(?<!\d){_DATE}{_GAP}{_BIRTH}",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+
+# --- Unique Pupil Numbers: check letter over positions 2-13 -------------------
+
+_UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
+_UPN = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b", re.IGNORECASE)
+
+
+def upn_check_letter(last_twelve: str) -> str:
+    total = 0
+    for position, char in enumerate(last_twelve.upper(), start=2):
+        value = int(char) if char.isdigit() else _UPN_ALPHABET.find(char)
+        if value < 0:
+            return ""
+        total += position * value
+    return _UPN_ALPHABET[total % 23]
+
+
+def is_upn(candidate: str) -> bool:
+    candidate = candidate.upper()
+    return len(candidate) == 13 and upn_check_letter(candidate[1:]) == candidate[0]
+
+
+# --- The scan ------------------------------------------------------------------
+
+
+def find_identifiers(text: str) -> list[Finding]:
+    """Every identifier in normalised text, in order of position."""
+    findings = []
+    for match in _NHS.finditer(text):
+        if is_nhs_number(match.group(1)):
+            findings.append(Finding("nhs_number", match.start(1), match.end(1)))
+    for match in _NINO.finditer(text):
+        findings.append(Finding("ni_number", match.start(), match.end()))
+    for match in _POSTCODE.finditer(text):
+        findings.append(Finding("postcode", match.start(), match.end()))
+    for match in _UPN.finditer(text):
+        if is_upn(match.group()):
+            findings.append(Finding("upn", match.start(), match.end()))
+    findings.extend(_dates_of_birth(text))
+    return sorted(findings, key=lambda f: (f.start, f.rule))
+
+
+def _dates_of_birth(text: str) -> list[Finding]:
+    # Dates span words, so runs of whitespace (line breaks in a document) are
+    # read as one space; a same-length substitution keeps the offsets.
+    if "\n" in text or "\t" in text or "\r" in text:
+        text = text.translate(_WHITESPACE_TO_SPACE)
+    return [Finding("date_of_birth", m.start(), m.end()) for m in _DOB.finditer(text)]
+
+
+_WHITESPACE_TO_SPACE = str.maketrans("\n\t\r\x0b\x0c", "     ")

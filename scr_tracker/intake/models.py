@@ -1,0 +1,58 @@
+"""The restricted registers. They hold fingerprints only: keyed hashes and a
+file's SHA-256, never a file, a word of its text, or a term in clear."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from scr_tracker.audit import AuditedHistory
+
+
+class RestrictedTerm(models.Model):
+    """A name, alias or family pseudonym that must never be entered."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    first_word_digest = models.CharField(max_length=64, db_index=True)
+    word_count = models.PositiveSmallIntegerField()
+    key_id = models.CharField(max_length=16)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self):
+        return f"Restricted term {self.pk} ({self.word_count} words)"
+
+
+class RestrictedDocument(models.Model):
+    """A document that must never enter, such as the review report or a draft."""
+
+    label = models.CharField(
+        max_length=120, help_text="How business managers recognise it, e.g. 'Final report'."
+    )
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    shingle_count = models.PositiveIntegerField()
+    key_id = models.CharField(max_length=16)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["registered_at", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class RestrictedShingle(models.Model):
+    """One keyed hash of eight consecutive words of a restricted document."""
+
+    document = models.ForeignKey(RestrictedDocument, models.CASCADE, related_name="shingles")
+    digest = models.BigIntegerField(db_index=True)
+
+    def __str__(self):
+        return f"Shingle of {self.document_id}"
