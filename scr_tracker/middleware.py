@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 
 def refuse_oversized_requests(get_response):
@@ -14,7 +14,7 @@ def refuse_oversized_requests(get_response):
         if length > settings.MAX_REQUEST_BYTES:
             limit_mb = settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024)
             context = {"limit_mb": limit_mb, "max_files": settings.EVIDENCE_MAX_FILES}
-            return TemplateResponse(request, "413.html", context, status=413)
+            return render(request, "413.html", context, status=413)
         return get_response(request)
 
     return middleware

@@ -141,3 +141,38 @@ def test_route_gives_each_role_the_expected_status(world, name, method):
         assert status == expected[role], f"{method} {url} as {role}"
         if role in ("anon", "agency_a", "executive", "inactive"):
             assert SENTINEL.encode() not in body, f"{method} {url} leaked to {role}"
+
+
+# AC-01, AC-07 with real bodies: a denied POST carrying every field any form
+# takes (naming agency B's objects) changes nothing and gets the same answer.
+FULL_BODY = {
+    "rating": "green",
+    "rating_rationale": "Posted by someone not allowed to.",
+    "decision": "accepted",
+    "note": "Posted by someone not allowed to.",
+    "summary": f"Summary {SENTINEL}",
+    "impact": "Impact",
+    "term": "Invented Alias",
+    "label": "Posted label",
+    "change_reason": "Posted reason",
+    "state": "withdrawn",
+}
+DENIED_POSTS = [
+    (name, role)
+    for name in ROUTES
+    for role in ROLES
+    if row_for(name)[1]["POST"][role] in (403, 404, 405) or role in ("anon", "inactive")
+]
+
+
+@pytest.mark.parametrize(("name", "role"), DENIED_POSTS, ids=[f"{n}-{r}" for n, r in DENIED_POSTS])
+def test_denied_posts_with_data_change_nothing(world, name, role):
+    target, methods = row_for(name)
+    url = url_for(name, target, world)
+    body = {**FULL_BODY, "action": "1", "agency": "1", "submission": str(world["submission"])}
+    before = snapshot.take()
+    with transaction.atomic():
+        response = world["clients"][role].post(url, body)
+        snapshot.assert_unchanged(before)
+        transaction.set_rollback(True)
+    assert response.status_code == methods["POST"][role]

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def start_app(**env):
     """Import the settings in a fresh interpreter, as the app does at start-up."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "REGISTER_KEY", "DEBUG"}
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
@@ -33,6 +35,12 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path):
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+def test_register_key_is_required_when_debug_is_off(tmp_path):
+    result = start_app(DEBUG="false", SECRET_KEY="x" * 50, VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "REGISTER_KEY must be set when DEBUG is off" in result.stderr
+
+
 def test_debug_on_starts_without_a_secret_key(tmp_path):
     result = start_app(DEBUG="true", VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -46,10 +54,14 @@ def test_debug_on_starts_without_a_secret_key(tmp_path):
         ("CONN_MAX_AGE", "soon", "CONN_MAX_AGE must be a whole number"),
         ("EVIDENCE_ROOT", "relative/dir", "EVIDENCE_ROOT must be an absolute path"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be"),
+        ("EVIDENCE_MAX_FILE_MB", "0", "EVIDENCE_MAX_FILE_MB must be"),
+        ("CLAMD_TIMEOUT", "soon", "CLAMD_TIMEOUT must be a whole number"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, variable, value, message):
-    result = start_app(SECRET_KEY="x" * 50, VAR_DIR=str(tmp_path), **{variable: value})
+    result = start_app(
+        SECRET_KEY="x" * 50, REGISTER_KEY="y" * 50, VAR_DIR=str(tmp_path), **{variable: value}
+    )
     assert result.returncode != 0
     assert message in result.stderr
 

@@ -333,16 +333,16 @@ def _picture(extension, data, result):
     if not data.startswith(magic):
         raise Refused(f"This is not a {expected} picture. Upload it in its own format.")
     limit = settings.INTAKE_MAX_IMAGE_PIXELS
+    too_large = (
+        f"This picture is too large to check. Reduce it below {limit // 1_000_000} million pixels."
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as picture:
                 width, height = picture.size
                 if width * height > limit:
-                    raise Refused(
-                        f"This picture is too large to check ({width} × {height} pixels). "
-                        f"Reduce it below {limit // 1_000_000} million pixels."
-                    )
+                    raise Refused(too_large)
                 picture.load()
                 clean = ImageOps.exif_transpose(picture)
                 if clean.mode == "P":
@@ -351,16 +351,9 @@ def _picture(extension, data, result):
                 bare = Image.frombytes(clean.mode, clean.size, clean.tobytes())
                 out = io.BytesIO()
                 bare.save(out, format=expected, **({"quality": 95} if expected == "JPEG" else {}))
-    except Refused:
-        raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        ValueError,
-        SyntaxError,
-    ):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Refused(too_large) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise Refused(f"This picture could not be opened. Save it again as {expected}.") from None
     result.stored = out.getvalue()
     result.unreadable.append("pictures cannot be checked for identifiers automatically")

@@ -6,10 +6,15 @@ from scr_tracker.intake.extract import Refused
 from scr_tracker.intake.guard import text_problems
 from scr_tracker.intake.models import RestrictedTerm
 
+REDACTED = "[removed]"
+
 
 class GuardedFormMixin:
     """Runs the identifier guard over every text a form takes. A field is only
-    left out by naming it in `unguarded_fields`, with the reason beside it."""
+    left out by naming it in `unguarded_fields`, with the reason beside it.
+
+    What was typed is kept for correcting, except an identifier itself: it is
+    replaced by "[removed]", so the page never shows it back."""
 
     unguarded_fields: frozenset[str] = frozenset()
 
@@ -18,9 +23,23 @@ class GuardedFormMixin:
         for name, value in list(cleaned.items()):
             if name in self.unguarded_fields or not isinstance(value, str) or not value:
                 continue
-            for problem in text_problems(value, where=f"{type(self).__name__}.{name}"):
+            problems = text_problems(value, where=f"{type(self).__name__}.{name}")
+            for problem in problems:
                 self.add_error(name, problem.message)
+            spans = sorted(span for problem in problems for span in problem.spans)
+            if spans:
+                self._redact(name, value, spans)
         return cleaned
+
+    def _redact(self, name, value, spans):
+        pieces, position = [], 0
+        for start, end in spans:
+            if start >= position:
+                pieces.extend([value[position:start], REDACTED])
+                position = end
+        pieces.append(value[position:])
+        self.data = self.data.copy()
+        self.data[self.add_prefix(name)] = "".join(pieces)
 
 
 class RestrictedTermForm(forms.Form):

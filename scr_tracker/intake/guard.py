@@ -25,6 +25,7 @@ _IN_MEMORY_FROM = 5000
 class Problem:
     rule: str
     message: str  # safe to show: no value, says how to fix
+    spans: tuple[tuple[int, int], ...] = ()  # where in the original text, to redact it
 
 
 RESTRICTED_TERM = "This contains a name or term on the partnership's restricted list. Remove it."
@@ -42,14 +43,14 @@ def text_problems(
         return []
     normalised = normalise(text)
     problems = []
-    seen_rules = set()
+    by_rule: dict[str, list] = {}
     for finding in find_identifiers(normalised):
-        if finding.rule in seen_rules:
-            continue  # one message per kind is enough to fix it
-        seen_rules.add(finding.rule)
-        problems.append(
-            Problem(finding.rule, _identifier_message(text, normalised, finding, by_line))
-        )
+        by_rule.setdefault(finding.rule, []).append(finding)
+    for rule, findings in by_rule.items():
+        # One message per kind is enough to fix it; every place is redacted.
+        message = _identifier_message(text, normalised, findings[0], by_line)
+        spans = tuple(original_span(text, f.start, f.end) for f in findings)
+        problems.append(Problem(rule, message, spans))
     text_words = keyed.words(normalised)
     if contains_restricted_term(text_words):
         problems.append(Problem("restricted_term", RESTRICTED_TERM))

@@ -1,0 +1,154 @@
+"""ID-13: the guard fires on every text a person can type, in every form and
+in the admin, and at the model layer for anything that bypasses a form."""
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+
+from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
+from recommendations.forms import RatingForm
+from recommendations.models import Action
+from scr_tracker.admin import ChangeReasonForm
+from scr_tracker.audit import changes_by, system_user
+from scr_tracker.intake.backstop import EXEMPT, GUARDED, IntakeRefused
+from scr_tracker.intake.forms import GuardedFormMixin, RestrictedDocumentForm, RestrictedTermForm
+from tests import factories, snapshot
+
+PROJECT_APPS = ["accounts", "recommendations", "evidence", "intake"]
+IDENTIFIERS = ["943 476 5919", "AB 12 34 56 C", "WS1 1TP", "born 3rd March 2014", "B801200005001"]
+
+
+def test_every_free_text_model_field_is_guarded_or_exempt_with_a_reason():
+    unlisted = []
+    for app_label in PROJECT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            label = model._meta.label
+            if label.startswith(f"{app_label}.Historical"):
+                continue
+            for field in model._meta.get_fields():
+                text_like = isinstance(
+                    field, models.CharField | models.TextField | models.JSONField | models.FileField
+                )
+                if not text_like or getattr(field, "choices", None):
+                    continue
+                key = f"{label}.{field.name}"
+                if field.name not in GUARDED.get(label, []) and key not in EXEMPT:
+                    unlisted.append(key)
+    assert not unlisted, f"guard these fields (backstop.GUARDED) or exempt them: {unlisted}"
+
+
+def project_forms():
+    found = set()
+    stack = [forms.BaseForm]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            stack.append(sub)
+            if sub.__module__.split(".")[0] in {"evidence", "recommendations", "scr_tracker"}:
+                found.add(sub)
+    return found
+
+
+def test_every_project_form_runs_the_guard():
+    # The term form is the one exception: its input is the term to keep out.
+    unguarded = {f for f in project_forms() if not issubclass(f, GuardedFormMixin)}
+    assert unguarded == {RestrictedTermForm}
+
+
+@pytest.fixture
+def action_a(agency_a):
+    return factories.make_action(agency=agency_a)
+
+
+def form_cases(agency):
+    """(form factory, field, valid data) for every text field of every form."""
+    action = factories.make_action(agency=agency)
+    submission = {"action": str(action.pk), "summary": "Did it.", "impact": "It helped."}
+    return [
+        (
+            lambda d: RatingForm(d, instance=factories.make_recommendation()),
+            "rating_rationale",
+            {"rating": "green", "rating_rationale": "On track."},
+        ),
+        (ReviewDecisionForm, "note", {"decision": "returned", "note": "Send more."}),
+        (FileDecisionForm, "note", {"decision": "release", "note": "Checked."}),
+        (lambda d: SubmissionForm(d, agency=agency), "summary", submission),
+        (lambda d: SubmissionForm(d, agency=agency), "impact", submission),
+        (RestrictedDocumentForm, "label", {"label": "Final report"}),
+        (
+            lambda d: _admin_form(Action)(d),
+            "change_reason",
+            {"change_reason": "Corrected.", "description": "Do it.", "state": "not_started"},
+        ),
+        (
+            lambda d: _admin_form(Action)(d),
+            "description",
+            {"change_reason": "Corrected.", "description": "Do it.", "state": "not_started"},
+        ),
+    ]
+
+
+def _admin_form(model):
+    from django.contrib import admin
+
+    return admin.site._registry[model].get_form(None, fields=["description", "state"])
+
+
+@pytest.mark.parametrize("case", range(8))
+@pytest.mark.parametrize("identifier", IDENTIFIERS)
+def test_the_guard_fires_on_every_form_field(agency_a, case, identifier):
+    make_form, field, data = form_cases(agency_a)[case]
+    form = make_form({**data, field: f"Update: {identifier} noted"})
+    assert not form.is_valid()
+    assert any("looks like" in str(e) for e in form.errors[field])
+    assert all(identifier not in str(e) for e in form.errors[field])
+
+
+def test_the_admin_form_base_is_guarded():
+    assert issubclass(ChangeReasonForm, GuardedFormMixin)
+
+
+def test_a_save_that_bypasses_the_forms_is_refused_by_the_backstop(action_a):
+    before = snapshot.take()
+    action_a.description = "Contact the child at WS1 1TP"
+    with pytest.raises(IntakeRefused), changes_by(system_user(), "Test"):
+        action_a.save()
+    snapshot.assert_unchanged(before)
+
+
+def test_a_change_reason_with_an_identifier_is_refused_in_the_admin(action_a):
+    from scr_tracker.accounts.models import User
+
+    admin_user = User.objects.create_superuser("breakglass", password="x" * 20)
+    client = Client()
+    client.force_login(admin_user)
+    before = snapshot.take()
+    url = reverse("admin:recommendations_action_change", args=[action_a.pk])
+    response = client.post(
+        url,
+        {
+            "recommendation": action_a.recommendation_id,
+            "agency": action_a.agency_id,
+            "description": "Do the invented thing.",
+            "state": "in_progress",
+            "change_reason": "Asked by the parent of 943 476 5919",
+        },
+    )
+    assert response.status_code == 200
+    assert b"looks like an NHS" in response.content and b"5919" not in response.content
+    snapshot.assert_unchanged(before)
+
+
+def test_what_was_typed_is_kept_but_the_identifier_is_removed(agency_a, client, agency_a_user):
+    action = factories.make_action(agency=agency_a)
+    client.force_login(agency_a_user)
+    from tests.intake_helpers import post_evidence
+
+    typed = "Met the family on Tuesday; NHS 943\u00a0476\u00a05919 and WS1 1TP noted"
+    response = post_evidence(client, action, [("x.txt", b"fine\n")], summary=typed)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Met the family on Tuesday; NHS [removed] and [removed] noted" in body
+    assert "5919" not in body and "1TP" not in body

@@ -1,0 +1,205 @@
+"""The restricted-terms and restricted-document registers (ID-12; issue 5 items
+3 and 4): only fingerprints are kept, and what they fingerprint is refused at
+every entry point, including re-saved and excerpted copies."""
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from evidence.models import SubmissionFile
+from scr_tracker.intake.models import RestrictedDocument, RestrictedShingle, RestrictedTerm
+from tests import documents, factories, snapshot
+from tests.intake_helpers import post_evidence
+
+# An invented "restricted report": long enough to fingerprint, plainly fictional.
+REPORT = (
+    "The invented review panel found that the fictional family moved between four invented "
+    "towns over nine years. Each move closed one set of services and opened another, and no "
+    "agency carried the history of concern with it. Practitioners in the invented health "
+    "visiting service recorded worries about neglect on eleven occasions, but the records did "
+    "not reach the invented school nurse. The panel concluded that the pattern of moves was "
+    "itself a sign of risk that no single agency could see."
+)
+TERM = "Invented Pseudonym"
+
+
+@pytest.fixture
+def manager_client(manager):
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def agency_client(agency_a_user):
+    client = Client()
+    client.force_login(agency_a_user)
+    return client
+
+
+@pytest.fixture
+def action_a(agency_a):
+    return factories.make_action(agency=agency_a)
+
+
+def dump_everything() -> str:
+    """Every row of every table, as text: where a clear-text term would show."""
+    out = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (table names from the schema)
+            out.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(out)
+
+
+# --- Terms -----------------------------------------------------------------------------
+
+
+def test_a_term_is_kept_only_as_keyed_hashes(manager_client, caplog):
+    response = manager_client.post(reverse("intake:term_add"), {"term": "Zoë  INVENTEDNAME"})
+    assert response.status_code == 302
+    term = RestrictedTerm.objects.get()
+    assert term.word_count == 2 and len(term.digest) == 64
+    everything = dump_everything().lower()
+    assert "inventedname" not in everything and "zoë" not in everything
+    assert "inventedname" not in caplog.text.lower()
+    assert term.history.get().history_user.username == "manager"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"We met {TERM} at the centre",
+        "we met invented pseudonym at the centre",
+        "INVENTED-PSEUDONYM was discussed",
+        "Invented\u00a0Pseudonym",
+        "Ínvénted Pséudonym",
+    ],
+)
+def test_text_with_a_registered_term_is_refused(agency_client, action_a, text):
+    factories.make_restricted_term(TERM)
+    before = snapshot.take()
+    response = post_evidence(agency_client, action_a, [("x.txt", b"fine\n")], summary=text)
+    assert response.status_code == 400
+    message = " ".join(response.context["form"].errors["summary"])
+    assert "restricted list" in message and "Pseudonym" not in message
+    snapshot.assert_unchanged(before)
+
+
+@pytest.mark.parametrize(
+    "text", ["The Invented approach", "A pseudonym was used", "Inventedpseudonym"]
+)
+def test_parts_of_a_term_are_not_the_term(agency_client, action_a, text):
+    factories.make_restricted_term(TERM)
+    response = post_evidence(agency_client, action_a, [("x.txt", b"fine\n")], summary=text)
+    assert response.status_code == 302
+
+
+def test_a_term_in_a_file_or_its_name_is_refused(agency_client, action_a):
+    factories.make_restricted_term(TERM)
+    for name, content in [
+        ("notes.docx", documents.make_docx(f"Visit to {TERM}", split_runs=True)),
+        (f"{TERM} notes.txt", b"clean\n"),
+    ]:
+        before = snapshot.take()
+        response = post_evidence(agency_client, action_a, [(name, content)])
+        assert response.status_code == 400
+        assert "restricted list" in str(response.context["form"].errors["files"])
+        snapshot.assert_unchanged(before)
+
+
+def test_term_form_refuses_long_entries_and_repeats(manager_client):
+    response = manager_client.post(reverse("intake:term_add"), {"term": "one two three four"})
+    assert response.status_code == 400 and b"at most three words" in response.content
+    factories.make_restricted_term(TERM)
+    response = manager_client.post(reverse("intake:term_add"), {"term": TERM.upper()})
+    assert response.status_code == 400 and b"already on the restricted list" in response.content
+
+
+def test_a_term_can_be_removed_with_history(manager_client):
+    term = factories.make_restricted_term(TERM)
+    response = manager_client.post(reverse("intake:term_remove", args=[term.pk]))
+    assert response.status_code == 302 and not RestrictedTerm.objects.exists()
+    removal = RestrictedTerm.history.filter(history_type="-").get()
+    assert removal.history_change_reason == "Term removed from the restricted list"
+
+
+# --- Documents -------------------------------------------------------------------------
+
+
+def register(manager_client, name, content, label="Final report"):
+    upload = SimpleUploadedFile(name, content)
+    response = manager_client.post(
+        reverse("intake:document_add"), {"label": label, "document": upload}
+    )
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    return RestrictedDocument.objects.latest("pk")
+
+
+def test_registering_keeps_fingerprints_never_the_file(manager_client, evidence_storage):
+    content = documents.make_docx(REPORT)
+    document = register(manager_client, "report.docx", content)
+    assert document.sha256 == hashlib.sha256(content).hexdigest()
+    assert document.shingle_count == RestrictedShingle.objects.count() > 50
+    assert not evidence_storage.exists() or not any(evidence_storage.rglob("*"))
+    everything = dump_everything()
+    assert "fictional family" not in everything and "school nurse" not in everything
+
+
+def test_registering_an_identifying_document_is_allowed(manager_client):
+    # The report itself is full of what the guard refuses; registering it must work.
+    register(manager_client, "report.pdf", documents.make_pdf([REPORT, "NHS 943 476 5919"]))
+
+
+def refused_upload(agency_client, action, name, content):
+    before = snapshot.take()
+    response = post_evidence(agency_client, action, [(name, content)])
+    assert response.status_code == 400
+    message = str(response.context["form"].errors["files"])
+    assert "must not be kept in the tracker" in message
+    assert "Final report" not in message  # what it matched is not revealed
+    snapshot.assert_unchanged(before)
+
+
+def test_the_same_file_is_refused(manager_client, agency_client, action_a):
+    content = documents.make_docx(REPORT)
+    register(manager_client, "report.docx", content)
+    refused_upload(agency_client, action_a, "copy.docx", content)
+
+
+def test_a_resaved_copy_in_another_format_is_refused(manager_client, agency_client, action_a):
+    register(manager_client, "report.docx", documents.make_docx(REPORT))
+    retyped = REPORT.upper().replace(",", " ,").replace(". ", ".\n")
+    refused_upload(agency_client, action_a, "resaved.pdf", documents.make_pdf(retyped.split("\n")))
+
+
+def test_an_excerpt_inside_other_text_is_refused(manager_client, agency_client, action_a):
+    register(manager_client, "report.docx", documents.make_docx(REPORT))
+    excerpt = " ".join(REPORT.split()[20:55])  # about two sentences
+    text = f"Our agency's own update.\n{excerpt}\nWe have since changed our procedure.\n"
+    refused_upload(agency_client, action_a, "update.txt", text.encode())
+
+
+def test_an_excerpt_pasted_into_a_text_field_is_refused(manager_client, agency_client, action_a):
+    register(manager_client, "report.docx", documents.make_docx(REPORT))
+    excerpt = " ".join(REPORT.split()[10:45])
+    response = post_evidence(agency_client, action_a, [("x.txt", b"fine\n")], impact=excerpt)
+    assert response.status_code == 400
+    assert "must not be kept" in str(response.context["form"].errors["impact"])
+
+
+def test_unrelated_text_and_published_recommendations_pass(
+    manager_client, agency_client, agency_a, w6
+):
+    recommendation = w6.recommendations.order_by("number").first()
+    # A report quotes the published recommendations; quoting them is still fine.
+    register(manager_client, "report.docx", documents.make_docx(f"{REPORT}\n{recommendation.text}"))
+    action = factories.make_action(recommendation=recommendation, agency=agency_a)
+    content = f"We acted on this recommendation:\n{recommendation.text}\nTraining followed.\n"
+    response = post_evidence(agency_client, action, [("update.txt", content.encode())])
+    assert response.status_code == 302
+    assert SubmissionFile.objects.count() == 1
