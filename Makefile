@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lint format clean
+.PHONY: run test setup lint format clean bench-guard
 
 $(STAMP): pyproject.toml tools/bootstrap-venv
 	@tools/bootstrap-venv $(VENV)
@@ -24,6 +24,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@tools/run-tests $(ARGS)
+
+bench-guard: $(STAMP)
+	@$(PY) benchmarks/guard.py
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

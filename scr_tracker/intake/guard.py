@@ -78,14 +78,19 @@ def contains_restricted_term(text_words: list[str]) -> bool:
         return False
     digests = {digest for digest, _ in rows}
     first_words = {first for _, first in rows}
-    first_word_of = {w: keyed.term_digest([w]) for w in set(text_words)}
+    starts = {w for w in set(text_words) if keyed.term_digest([w]) in first_words}
+    if not starts:
+        return False
+    seen = set()
     for index, word in enumerate(text_words):
-        if first_word_of[word] not in first_words:
+        if word not in starts:
             continue
         for size in (1, 2, 3):
-            gram = text_words[index : index + size]
-            if len(gram) == size and keyed.term_digest(gram) in digests:
-                return True
+            gram = tuple(text_words[index : index + size])
+            if len(gram) == size and gram not in seen:
+                seen.add(gram)
+                if keyed.term_digest(gram) in digests:
+                    return True
     return False
 
 

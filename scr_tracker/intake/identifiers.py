@@ -7,6 +7,7 @@ Python after a candidate matches. Callers pass normalised text (normalise.py).
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,12 @@ def nhs_check_digit(first_nine: str) -> int:
     return 0 if check == 11 else check
 
 
+_SEPARATORS = str.maketrans("", "", " .-")
+
+
+@lru_cache(maxsize=4096)
 def is_nhs_number(candidate: str) -> bool:
-    digits = re.sub(r"\D", "", candidate)
+    digits = candidate.translate(_SEPARATORS)
     if len(digits) != 10:
         return False
     check = nhs_check_digit(digits[:9])
@@ -95,6 +100,7 @@ def upn_check_letter(last_twelve: str) -> str:
     return _UPN_ALPHABET[total % 23]
 
 
+@lru_cache(maxsize=4096)
 def is_upn(candidate: str) -> bool:
     candidate = candidate.upper()
     return len(candidate) == 13 and upn_check_letter(candidate[1:]) == candidate[0]
@@ -103,29 +109,66 @@ def is_upn(candidate: str) -> bool:
 # --- The scan ------------------------------------------------------------------
 
 
+_DIGIT = re.compile(r"\d")
+_MARGIN = 16  # letters an identifier can have either side of its digits, and more
+_BLOCK = 4096
+
+
 def find_identifiers(text: str) -> list[Finding]:
     """Every identifier in normalised text, in order of position."""
     findings = []
-    for match in _NHS.finditer(text):
-        if is_nhs_number(match.group(1)):
-            findings.append(Finding("nhs_number", match.start(1), match.end(1)))
-    for match in _NINO.finditer(text):
-        findings.append(Finding("ni_number", match.start(), match.end()))
-    for match in _POSTCODE.finditer(text):
-        findings.append(Finding("postcode", match.start(), match.end()))
-    for match in _UPN.finditer(text):
-        if is_upn(match.group()):
-            findings.append(Finding("upn", match.start(), match.end()))
+    # Every rule but dates of birth needs digits: run them only around digits.
+    for start, end in _windows(_DIGIT, text, _MARGIN):
+        findings.extend(_digit_rules(text[start:end], start))
     findings.extend(_dates_of_birth(text))
     return sorted(findings, key=lambda f: (f.start, f.rule))
 
 
+def _windows(pattern, text, margin):
+    """The 4 KB blocks of text in which pattern occurs (a match may straddle a
+    block's edge), each widened by margin and merged with its neighbours."""
+    windows: list[list[int]] = []
+    for block in range(0, len(text), _BLOCK):
+        if pattern.search(text, max(0, block - 20), block + _BLOCK + 20):
+            start, end = max(0, block - margin), block + _BLOCK + margin
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+    return windows
+
+
+def _digit_rules(text: str, offset: int) -> list[Finding]:
+    findings = []
+    for match in _NHS.finditer(text):
+        if is_nhs_number(match.group(1)):
+            findings.append(Finding("nhs_number", offset + match.start(1), offset + match.end(1)))
+    for match in _NINO.finditer(text):
+        findings.append(Finding("ni_number", offset + match.start(), offset + match.end()))
+    for match in _POSTCODE.finditer(text):
+        findings.append(Finding("postcode", offset + match.start(), offset + match.end()))
+    for match in _UPN.finditer(text):
+        if is_upn(match.group()):
+            findings.append(Finding("upn", offset + match.start(), offset + match.end()))
+    return findings
+
+
+_BIRTH_KEYWORD = re.compile(r"d\.? ?o\.? ?b|birth|born", re.IGNORECASE)
+_WINDOW = 60  # longer than any keyword, gap and date together
+
+
 def _dates_of_birth(text: str) -> list[Finding]:
-    # Dates span words, so runs of whitespace (line breaks in a document) are
-    # read as one space; a same-length substitution keeps the offsets.
-    if "\n" in text or "\t" in text or "\r" in text:
-        text = text.translate(_WHITESPACE_TO_SPACE)
-    return [Finding("date_of_birth", m.start(), m.end()) for m in _DOB.finditer(text)]
+    """A date of birth needs a birth keyword, so the full pattern only runs
+    where there are keywords: fast on long text with none, and still linear on
+    text full of them."""
+    findings = []
+    for start, end in _windows(_BIRTH_KEYWORD, text, _WINDOW):
+        # Dates span words, so line breaks and tabs are read as spaces; a
+        # same-length substitution keeps the offsets.
+        window = text[start:end].translate(_WHITESPACE_TO_SPACE)
+        for match in _DOB.finditer(window):
+            findings.append(Finding("date_of_birth", start + match.start(), start + match.end()))
+    return findings
 
 
 _WHITESPACE_TO_SPACE = str.maketrans("\n\t\r\x0b\x0c", "     ")

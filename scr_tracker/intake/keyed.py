@@ -36,16 +36,32 @@ def words(text: str) -> list[str]:
 
 def term_digest(term_words: list[str] | tuple[str, ...]) -> str:
     """HMAC-SHA-256 of one to three normalised words."""
-    message = " ".join(term_words).encode()
-    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+    return hmac.digest(_key(), " ".join(term_words).encode(), "sha256").hex()
+
+
+_BASE = 0x100000001B3  # an odd multiplier; arithmetic is modulo 2**64
+_MASK = (1 << 64) - 1
+_HIGH = _BASE ** (SHINGLE_WORDS - 1) & _MASK
 
 
 def shingle_digests(all_words: list[str]) -> set[int]:
-    """Keyed 64-bit hashes (BLAKE2b with the key) of every eight-word run."""
+    """A keyed 64-bit hash of every eight-word run: each distinct word is
+    hashed once with keyed BLAKE2b, and the run's hash is a polynomial of its
+    words' keyed hashes, rolled along the text (linear in its length)."""
+    if len(all_words) < SHINGLE_WORDS:
+        return set()
     key = _key()[:64]
-    digests = set()
-    for start in range(len(all_words) - SHINGLE_WORDS + 1):
-        data = " ".join(all_words[start : start + SHINGLE_WORDS]).encode()
-        raw = hashlib.blake2b(data, key=key, digest_size=8).digest()
-        digests.add(int.from_bytes(raw, "big", signed=True))
-    return digests
+    word_hash = {
+        w: int.from_bytes(hashlib.blake2b(w.encode(), key=key, digest_size=8).digest(), "big")
+        for w in set(all_words)
+    }
+    values = [word_hash[w] for w in all_words]
+    current = 0
+    for value in values[:SHINGLE_WORDS]:
+        current = (current * _BASE + value) & _MASK
+    digests = {current}
+    for leaving, entering in zip(values, values[SHINGLE_WORDS:], strict=False):
+        current = ((current - leaving * _HIGH) * _BASE + entering) & _MASK
+        digests.add(current)
+    # Stored in a signed 64-bit column.
+    return {d - (1 << 64) if d >= 1 << 63 else d for d in digests}

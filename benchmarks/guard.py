@@ -1,0 +1,146 @@
+"""Throughput of the intake guard (not a test: figures are printed, never asserted).
+
+    make bench-guard        # or: .venv/bin/python benchmarks/guard.py
+
+Measures, on this machine, with a temporary SQLite database holding one
+restricted term and one restricted document (so every check runs):
+  - the text guard on 10 MB of ordinary prose, and on 10 MB of digits and spaces;
+  - the whole upload check on a 50-page DOCX and a 50-page PDF;
+  - pathological near-misses for each rule (no catastrophic backtracking).
+Each figure is the best of several runs, in seconds and MB/s.
+"""
+
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scr_tracker.settings")
+os.environ.setdefault("DEBUG", "true")
+os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from scr_tracker.intake.guard import text_problems  # noqa: E402
+from scr_tracker.intake.uploads import check_upload  # noqa: E402
+from tests import documents, factories  # noqa: E402
+
+PROSE = (
+    "The partnership reviewed the multi-agency training programme in WS2 on 12/03/2024. "
+    "Attendance rose from 61 to 87 per cent, and audits of 40 invented cases found the "
+    "neglect toolkit used in 36 of them. Call 0121 496 0000 for the minutes of SCR W6. "
+)
+
+# An unrelated invented report registered as restricted, so the overlap check
+# runs against a register of realistic size without matching the prose above.
+REGISTERED = (
+    "An invented panel heard how a fictional family moved between four made-up towns, each "
+    "move closing one set of services and opening another, with no agency carrying the "
+    "history of concern forward to the next. "
+)
+
+
+def invented_page(number, lines=45, words_per_line=11):
+    """A page of varied invented prose with figures and dates, seeded per page."""
+    rng = random.Random(number)  # noqa: S311 (invented text, not secrets)
+    vocabulary = PROSE.replace(".", "").split() + [
+        "audit",
+        "training",
+        "supervision",
+        "referral",
+        "threshold",
+        "strategy",
+        "meeting",
+        "assurance",
+        "practice",
+        "neglect",
+        "escalation",
+        "multi-agency",
+        "review",
+        "board",
+    ]
+    out = []
+    for line in range(lines):
+        words = rng.choices(vocabulary, k=words_per_line)
+        words.append(f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/2024 item {number}.{line}")
+        out.append(" ".join(words))
+    return "\n".join(out)
+
+
+def best_of(runs, function):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def report(name, seconds, size=None, problems=None):
+    rate = f"{size / 1e6 / seconds:8.1f} MB/s" if size else " " * 13
+    found = "" if problems is None else f"  refused: {', '.join(problems) or 'nothing'}"
+    print(f"{name:<52} {seconds:8.3f} s {rate}{found}")
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    factories.make_restricted_term("Invented Pseudonym")
+    factories.make_restricted_document(REGISTERED * 30)
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
+
+    ten_mb = (PROSE * (10_000_000 // len(PROSE) + 1))[:10_000_000]
+    seconds, problems = best_of(3, lambda: text_problems(ten_mb, documents=True))
+    report(
+        "text guard, 10 MB of prose (all rules + registers)",
+        seconds,
+        len(ten_mb),
+        [p.rule for p in problems],
+    )
+    digits = ("1234567890 " * 1_000_000)[:10_000_000]
+    seconds, problems = best_of(3, lambda: text_problems(digits))
+    report(
+        "text guard, 10 MB of digits and spaces", seconds, len(digits), [p.rule for p in problems]
+    )
+
+    pages = [invented_page(n) for n in range(50)]
+    docx = documents.make_docx("\n".join(pages))
+    pdf = documents.make_pdf(pages)
+    for name, content in (("50-page DOCX", docx), ("50-page PDF", pdf)):
+        ext = name.split()[-1].lower()
+        seconds, checked = best_of(
+            3, lambda c=content, e=ext: check_upload(SimpleUploadedFile(f"x.{e}", c), 1)
+        )
+        report(
+            f"upload check, {name} ({len(content) // 1024} KB)",
+            seconds,
+            len(content),
+            [checked.held_reason] if checked.held_reason else [],
+        )
+
+    near_misses = {
+        "digits in 3-3-4 groups, every checksum failing": "943 476 5918 " * 400_000,
+        "one unbroken run of 5 MB of digits": "9" * 5_000_000,
+        "NI-number look-alikes missing the suffix": "AB 12 34 56 " * 400_000,
+        "postcode look-alikes with bad inward letters": "WS1 1CI " * 600_000,
+        "birth keywords with no date": "born on date of birth DOB d.o.b " * 150_000,
+        "dates with no birth keyword": "12/03/2014 3rd March 2014 " * 200_000,
+        "UPN look-alikes with wrong check letters": "A801200005001 " * 350_000,
+        "5 MB of spaces": " " * 5_000_000,
+    }
+    print()
+    for name, text in near_misses.items():
+        seconds, problems = best_of(2, lambda t=text: text_problems(t, documents=False))
+        report(f"near-miss: {name}", seconds, len(text), [p.rule for p in problems])
+
+
+if __name__ == "__main__":
+    main()
