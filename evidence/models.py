@@ -123,9 +123,22 @@ class Submission(models.Model):
             raise ValueError("A submission's agency must be its action's agency.")
         super().save(*args, **kwargs)
 
+    @property
+    def state_tag_class(self) -> str:
+        return STATE_TAG_CLASSES[self.state]
+
     def clean(self):
         if self.action_id and self.agency_id and self.action.agency_id != self.agency_id:
             raise ValidationError("Evidence can only answer an action of the submitting agency.")
+
+
+# The tag for each state; the tag always shows the word too.
+STATE_TAG_CLASSES = {
+    Submission.State.SUBMITTED: "govuk-tag--light-blue",
+    Submission.State.ACCEPTED: "govuk-tag--green",
+    Submission.State.RETURNED: "govuk-tag--orange",
+    Submission.State.WITHDRAWN: "govuk-tag--grey",
+}
 
 
 class SubmissionFileQuerySet(models.QuerySet):

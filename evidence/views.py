@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -64,6 +65,8 @@ def submission_detail(request, pk):
         and submission.state == Submission.State.SUBMITTED,
         "can_review": is_business_manager(request.user)
         and submission.state == Submission.State.SUBMITTED,
+        "can_resubmit": agency_scope(request.user) == submission.agency_id
+        and submission.state == Submission.State.RETURNED,
         "review_form": ReviewDecisionForm(),
         "is_manager": is_business_manager(request.user),
     }
@@ -146,9 +149,23 @@ def submission_review(request, pk):
             submission.reviewed_by = request.user
             submission.reviewed_at = timezone.now()
             submission.save()
+            _action_follows_review(submission.action, decision)
         _still_in_scope(request.user, submission)
     messages.success(request, "Your review was saved.")
     return redirect("evidence:submission_detail", pk=pk)
+
+
+def _action_follows_review(action, decision):
+    """Accepted evidence assures the action; returned evidence puts it back in
+    progress (unless other evidence already assured it)."""
+    if decision == Submission.State.ACCEPTED:
+        action.state = Action.State.ASSURED
+    elif action.state != Action.State.ASSURED:
+        action.state = Action.State.IN_PROGRESS
+    else:
+        return
+    action.version = F("version") + 1
+    action.save(update_fields=["state", "version", "updated_at"])
 
 
 def _still_in_scope(user, submission):
@@ -238,7 +255,8 @@ def _save_submission(user, form):
                 upload.save()
             if action.state in (Action.State.NOT_STARTED, Action.State.IN_PROGRESS):
                 action.state = Action.State.EVIDENCE_SUBMITTED
-                action.save(update_fields=["state", "updated_at"])
+                action.version = F("version") + 1
+                action.save(update_fields=["state", "version", "updated_at"])
             _still_in_scope(user, submission)
     except BaseException:
         for name in stored:

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.utils import timezone
 
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import AGENCY_USER, role_of
@@ -92,11 +93,15 @@ RATING_TAG_CLASSES = {
 NOT_RATED_TAG_CLASS = "govuk-tag--grey"
 
 
+VERSION_HELP = "Goes up by one with every edit; an edit made from an older version is refused."
+
+
 class RatingDefinition(models.Model):
     """What the partnership means by each rating; business managers edit it."""
 
     rating = models.CharField(max_length=10, choices=Rating.choices, unique=True)
     definition = models.TextField()
+    version = models.PositiveIntegerField(default=1, help_text=VERSION_HELP)
 
     history = AuditedHistory()
 
@@ -105,6 +110,10 @@ class RatingDefinition(models.Model):
 
     def __str__(self):
         return self.get_rating_display()
+
+    @property
+    def tag_class(self) -> str:
+        return Rating(self.rating).tag_class
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -124,6 +133,25 @@ class RecommendationQuerySet(models.QuerySet):
 
     def for_list(self):
         return self.select_related("review").order_by("review__reference", "number")
+
+    def for_dashboard(self):
+        """With each recommendation's actions (and their agencies) and its
+        evidence counts: accepted, and awaiting review."""
+
+        def evidence(state):
+            return Count(
+                "actions__submissions",
+                filter=Q(actions__submissions__state=state),
+                distinct=True,
+            )
+
+        return (
+            self.for_list()
+            .annotate(
+                evidence_accepted=evidence("accepted"), evidence_awaiting=evidence("submitted")
+            )
+            .prefetch_related(Prefetch("actions", Action.objects.select_related("agency")))
+        )
 
 
 class Recommendation(models.Model):
@@ -151,6 +179,10 @@ class Recommendation(models.Model):
     rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
     rating_rationale = models.TextField(blank=True)
     target_date = models.DateField(null=True, blank=True)
+    original_target_date = models.DateField(
+        null=True, blank=True, help_text="The first target date set; kept when the date moves."
+    )
+    version = models.PositiveIntegerField(default=1, help_text=VERSION_HELP)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -193,6 +225,24 @@ class Recommendation(models.Model):
     def rating_tag_class(self) -> str:
         return Rating(self.rating).tag_class if self.rating else NOT_RATED_TAG_CLASS
 
+    @staticmethod
+    def overdue_q():
+        """Past its target date and not complete."""
+        return Q(target_date__lt=timezone.localdate()) & ~Q(rating=Rating.COMPLETE)
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.target_date is not None
+            and self.target_date < timezone.localdate()
+            and self.rating != Rating.COMPLETE
+        )
+
+    @property
+    def agencies(self) -> list:
+        """The agencies with actions, by name (from prefetched actions)."""
+        return sorted({action.agency for action in self.actions.all()}, key=lambda a: a.name)
+
 
 class Action(models.Model):
     """What one agency must do for one recommendation: the unit an agency is
@@ -211,6 +261,7 @@ class Action(models.Model):
     description = models.TextField(help_text="What the agency must do, and what would show it.")
     due_date = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.NOT_STARTED)
+    version = models.PositiveIntegerField(default=1, help_text=VERSION_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -225,3 +276,11 @@ class Action(models.Model):
 
     def __str__(self):
         return f"{self.recommendation}: {self.agency.short_name}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.due_date is not None
+            and self.due_date < timezone.localdate()
+            and self.state != self.State.ASSURED
+        )

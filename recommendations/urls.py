@@ -5,7 +5,13 @@ from recommendations import views
 app_name = "recommendations"
 
 urlpatterns = [
-    path("", views.recommendation_list, name="recommendation_list"),
+    path("", views.dashboard, name="dashboard"),
+    path("my-actions/", views.my_actions, name="my_actions"),
+    path("ratings/", views.rating_definitions, name="rating_definitions"),
+    path("ratings/<str:rating>/", views.rating_definition_edit, name="rating_definition_edit"),
     path("<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
     path("<int:pk>/rating/", views.rating_change, name="rating_change"),
+    path("<int:pk>/target-date/", views.target_date_change, name="target_date_change"),
+    path("<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("actions/<int:pk>/", views.action_edit, name="action_edit"),
 ]

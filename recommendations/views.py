@@ -5,10 +5,36 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from recommendations.forms import RatingForm
-from recommendations.models import RatingDefinition, Recommendation
-from scr_tracker.accounts.roles import is_business_manager
+from evidence.models import Submission
+from recommendations import dashboard as board
+from recommendations.concurrency import Conflict, conflict_context, lock_current, redrawn
+from recommendations.forms import (
+    ActionForm,
+    DashboardFilterForm,
+    RatingDefinitionForm,
+    RatingForm,
+    TargetDateForm,
+)
+from recommendations.models import Action, Rating, RatingDefinition, Recommendation
+from recommendations.timeline import entries, newest_first
+from scr_tracker.accounts.roles import agency_scope, is_business_manager, role_of
 from scr_tracker.audit import changes_by
+from scr_tracker.navigation import home_route
+
+RECOMMENDATION_FIELDS = {
+    "rating": "Rating",
+    "rating_rationale": "Why this rating",
+    "target_date": "Target date",
+    "response": "Partnership's response",
+    "response_reason": "Reason for the response",
+    "short_title": "Short title",
+}
+ACTION_FIELDS = {
+    "agency": "Agency",
+    "description": "What the agency must do",
+    "due_date": "Due date",
+    "state": "State",
+}
 
 
 def _get_recommendation(user, pk):
@@ -16,46 +42,266 @@ def _get_recommendation(user, pk):
     return get_object_or_404(Recommendation.objects.visible_to(user).for_list(), pk=pk)
 
 
+def _require_manager(user, doing):
+    if not is_business_manager(user):
+        raise PermissionDenied(f"Only business managers {doing}.")
+
+
 @login_required
 @require_safe
-def recommendation_list(request):
-    recommendations = Recommendation.objects.visible_to(request.user).for_list()
+def home(request):
+    route = home_route(request.user)
+    if route is None:
+        raise PermissionDenied("Your account has no role yet. Ask a business manager for one.")
+    return redirect(route)
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    if agency_scope(request.user) is not None:
+        return redirect("recommendations:my_actions")
+    if role_of(request.user) is None:
+        raise PermissionDenied("Your account has no role yet.")
+    form = DashboardFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    since = filters.get("since") or board.default_since()
+    recs = board.filtered(request.user, filters)
+    rows = list(recs)
+    changes, history = board.changes_since(request.user, recs, since)
     ctx = {
-        "recommendations": recommendations,
+        "form": form,
+        "recommendations": rows,
+        "counts": board.rating_counts(rows),
+        "since": since,
+        "changes": changes,
+        "trend": board.trend(history),
         "rating_definitions": RatingDefinition.objects.all(),
+        "filtered": any(filters.get(name) for name in ("review", "rating", "agency", "overdue")),
+        "is_manager": is_business_manager(request.user),
     }
-    return render(request, "recommendations/recommendation_list.html", ctx)
+    return render(
+        request, "recommendations/dashboard.html", ctx, status=400 if form.errors else 200
+    )
 
 
 @login_required
 @require_safe
 def recommendation_detail(request, pk):
-    recommendation = _get_recommendation(request.user, pk)
+    rec = _get_recommendation(request.user, pk)
+    actions = list(rec.actions.select_related("agency").order_by("agency__name", "pk"))
+    rec_rows = rec.history.select_related("history_user").order_by("history_date", "history_id")
+    action_rows = (
+        Action.history.filter(recommendation_id=rec.pk)
+        .select_related("history_user", "agency")
+        .order_by("id", "history_date", "history_id")
+    )
     ctx = {
-        "recommendation": recommendation,
-        "history": recommendation.history.select_related("history_user").order_by("-history_date"),
+        "recommendation": rec,
+        "actions": actions,
+        "submissions": Submission.objects.visible_to(request.user)
+        .filter(action__recommendation=rec)
+        .for_list(),
+        "timeline": newest_first(
+            entries(rec_rows, RECOMMENDATION_FIELDS, subject=lambda row: "Recommendation"),
+            entries(
+                action_rows, ACTION_FIELDS, subject=lambda row: f"Action for {row.agency.name}"
+            ),
+        ),
+        "rating_definitions": RatingDefinition.objects.all(),
+        "is_manager": is_business_manager(request.user),
+        "my_agency": agency_scope(request.user),
     }
     return render(request, "recommendations/recommendation_detail.html", ctx)
 
 
+def _versioned_edit(request, rec, form_class, template, reason, apply, shown, success):
+    """The GET/POST cycle shared by the manager's edits of a recommendation.
+
+    ``apply(current, cleaned)`` changes the locked row; a stale version is a 409
+    with the current values and the editor's input kept."""
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=rec)
+    ctx = {"recommendation": rec, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                current = lock_current(Recommendation, rec.pk, form.cleaned_data["version"])
+                with changes_by(request.user, reason(form.cleaned_data)):
+                    apply(current, form.cleaned_data)
+                    current.version += 1
+                    current.updated_by = request.user
+                    current.save()
+                if not Recommendation.objects.visible_to(request.user).filter(pk=rec.pk).exists():
+                    raise PermissionDenied("That change would leave your scope.")
+        except Conflict as conflict:
+            ctx["form"] = redrawn(form_class, request.POST, conflict.current)
+            ctx["conflict"] = conflict_context(conflict.current, shown(conflict.current))
+            return render(request, template, ctx, status=409)
+        messages.success(request, success)
+        return redirect("recommendations:recommendation_detail", pk=rec.pk)
+    return render(request, template, ctx, status=400 if form.errors else 200)
+
+
 @login_required
 def rating_change(request, pk):
-    recommendation = _get_recommendation(request.user, pk)
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers change ratings.")
-    data = request.POST if request.method == "POST" else None
-    form = RatingForm(data, instance=recommendation)
+    rec = _get_recommendation(request.user, pk)
+    _require_manager(request.user, "change ratings")
+
+    def apply(current, cleaned):
+        current.rating = cleaned["rating"]
+        current.rating_rationale = cleaned["rating_rationale"]
+
+    return _versioned_edit(
+        request,
+        rec,
+        RatingForm,
+        "recommendations/rating_form.html",
+        reason=lambda cleaned: f"Rating changed: {cleaned['rating_rationale']}",
+        apply=apply,
+        shown=lambda current: [
+            ("Rating", current.get_rating_display()),
+            ("Why this rating", current.rating_rationale),
+        ],
+        success="The rating was changed.",
+    )
+
+
+@login_required
+def target_date_change(request, pk):
+    rec = _get_recommendation(request.user, pk)
+    _require_manager(request.user, "change target dates")
+
+    def apply(current, cleaned):
+        if current.original_target_date is None:
+            current.original_target_date = current.target_date or cleaned["target_date"]
+        current.target_date = cleaned["target_date"]
+
+    return _versioned_edit(
+        request,
+        rec,
+        TargetDateForm,
+        "recommendations/target_date_form.html",
+        reason=lambda cleaned: f"Target date changed: {cleaned['reason']}",
+        apply=apply,
+        shown=lambda current: [
+            ("Target date", f"{current.target_date:%-d %B %Y}" if current.target_date else "")
+        ],
+        success="The target date was changed.",
+    )
+
+
+@login_required
+def action_create(request, pk):
+    rec = _get_recommendation(request.user, pk)
+    _require_manager(request.user, "assign actions")
+    form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            rationale = form.cleaned_data["rating_rationale"]
-            with changes_by(request.user, f"Rating changed: {rationale}"):
-                recommendation = form.save(commit=False)
-                recommendation.updated_by = request.user
-                recommendation.save()
-            if not Recommendation.objects.visible_to(request.user).filter(pk=pk).exists():
-                raise PermissionDenied("That change would leave your scope.")
-        messages.success(request, "The rating was changed.")
-        return redirect("recommendations:recommendation_detail", pk=pk)
-    ctx = {"recommendation": recommendation, "form": form}
-    status = 400 if form.errors else 200
-    return render(request, "recommendations/rating_form.html", ctx, status=status)
+        agency = form.cleaned_data["agency"]
+        reason = form.cleaned_data["reason"] or f"Action assigned to {agency.name}"
+        with transaction.atomic(), changes_by(request.user, reason):
+            action = form.save(commit=False)
+            action.recommendation = rec
+            action.save()
+        messages.success(request, f"The action was assigned to {agency.name}.")
+        return redirect("recommendations:recommendation_detail", pk=rec.pk)
+    ctx = {"recommendation": rec, "form": form}
+    return render(
+        request, "recommendations/action_form.html", ctx, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def action_edit(request, pk):
+    _require_manager(request.user, "edit actions")
+    action = get_object_or_404(Action.objects.select_related("recommendation__review"), pk=pk)
+    rec = action.recommendation
+    data = request.POST if request.method == "POST" else None
+    form = ActionForm(data, instance=action)
+    ctx = {"recommendation": rec, "action": action, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                current = lock_current(Action, action.pk, form.cleaned_data["version"])
+                with changes_by(request.user, form.cleaned_data["reason"]):
+                    for name in ("agency", "description", "due_date", "state"):
+                        if not form.fields[name].disabled:
+                            setattr(current, name, form.cleaned_data[name])
+                    current.version += 1
+                    current.save()
+        except Conflict as conflict:
+            current = conflict.current
+            ctx["form"] = redrawn(ActionForm, request.POST, current)
+            ctx["conflict"] = conflict_context(
+                current,
+                [
+                    ("Agency", current.agency.name),
+                    ("What the agency must do", current.description),
+                    ("Due date", f"{current.due_date:%-d %B %Y}" if current.due_date else ""),
+                    ("State", current.get_state_display()),
+                ],
+            )
+            return render(request, "recommendations/action_form.html", ctx, status=409)
+        messages.success(request, "The action was changed.")
+        return redirect("recommendations:recommendation_detail", pk=rec.pk)
+    return render(
+        request, "recommendations/action_form.html", ctx, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_safe
+def my_actions(request):
+    """An agency user's home: their agency's actions, soonest due first."""
+    agency_id = agency_scope(request.user)
+    if agency_id is None:
+        raise PermissionDenied("This page lists an agency's own actions.")
+    actions = (
+        Action.objects.filter(agency=agency_id)
+        .select_related("recommendation__review")
+        .prefetch_related("submissions")
+        .order_by("due_date", "recommendation__number", "pk")
+    )
+    return render(request, "recommendations/my_actions.html", {"actions": actions})
+
+
+@login_required
+@require_safe
+def rating_definitions(request):
+    _require_manager(request.user, "edit the rating definitions")
+    ctx = {"rating_definitions": RatingDefinition.objects.all()}
+    return render(request, "recommendations/rating_definitions.html", ctx)
+
+
+@login_required
+def rating_definition_edit(request, rating):
+    _require_manager(request.user, "edit the rating definitions")
+    definition = get_object_or_404(RatingDefinition, rating=rating)
+    data = request.POST if request.method == "POST" else None
+    form = RatingDefinitionForm(data, instance=definition)
+    ctx = {"definition": definition, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                current = lock_current(
+                    RatingDefinition, definition.pk, form.cleaned_data["version"]
+                )
+                label = Rating(current.rating).label
+                with changes_by(request.user, f"Definition of {label} changed"):
+                    current.definition = form.cleaned_data["definition"]
+                    current.version += 1
+                    current.save()
+        except Conflict as conflict:
+            ctx["form"] = redrawn(RatingDefinitionForm, request.POST, conflict.current)
+            ctx["conflict"] = conflict_context(
+                conflict.current, [("What this rating means", conflict.current.definition)]
+            )
+            return render(request, "recommendations/rating_definition_form.html", ctx, status=409)
+        messages.success(request, "The definition was changed.")
+        return redirect("recommendations:rating_definitions")
+    return render(
+        request,
+        "recommendations/rating_definition_form.html",
+        ctx,
+        status=400 if form.errors else 200,
+    )

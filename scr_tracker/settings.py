@@ -4,6 +4,7 @@ environment through scr_tracker.env; the README's configuration table lists them
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from scr_tracker.env import (
     env_bool,
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "simple_history",
     "guardian",
     "scr_tracker.accounts",
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "scr_tracker.middleware.refuse_oversized_requests",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +60,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+FORM_RENDERER = "scr_tracker.govuk.Renderer"
 ROOT_URLCONF = "scr_tracker.urls"
 WSGI_APPLICATION = "scr_tracker.wsgi.application"
 
@@ -69,7 +74,10 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "scr_tracker.navigation.navigation",
             ],
+            "libraries": {"govuk": "scr_tracker.govuk"},
         },
     },
 ]
@@ -103,7 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "recommendations:recommendation_list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
@@ -113,6 +121,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Built from frontend/ (GOV.UK Frontend); served by whitenoise, with hashed names
+# when DEBUG is off (collectstatic runs at deployment; see the README).
+STATICFILES_DIRS = [BASE_DIR / "scr_tracker" / "static"]
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Evidence files live outside any web root and have no URL: they are served only
 # by permission-checked views. There is deliberately no MEDIA_URL.
@@ -130,7 +142,11 @@ STORAGES = {
             "directory_permissions_mode": 0o700,
         },
     },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "scr_tracker.storage.StaticStorage"
+        if env_bool("STATIC_MANIFEST", default=not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 FILE_UPLOAD_PERMISSIONS = 0o600
 
@@ -193,6 +209,20 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 15 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content Security Policy: only this site's own styles and scripts; the one
+# inline script (GOV.UK Frontend's "JavaScript is on" class) carries a nonce.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "manifest-src": [CSP.SELF],
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)

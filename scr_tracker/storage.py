@@ -1,6 +1,7 @@
 """Storage backends of the project."""
 
 from django.core.files.storage import Storage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 class RefusingStorage(Storage):
@@ -16,3 +17,10 @@ class RefusingStorage(Storage):
         )
 
     _save = _open = delete = exists = size = url = _refuse
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    """Hashed, compressed static files; the names in tracker.js's module import
+    are rewritten to the hashed names too."""
+
+    support_js_module_import_aggregation = True

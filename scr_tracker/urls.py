@@ -1,12 +1,34 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from django.views.generic import RedirectView
+from django.urls import include, path, reverse_lazy
+
+from recommendations.views import home
+
+password_reset = auth_views.PasswordResetView.as_view(
+    success_url=reverse_lazy("password_reset_done"),
+    email_template_name="registration/password_reset_email.txt",
+)
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="recommendations:recommendation_list"), name="home"),
+    path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", password_reset, name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("recommendations/", include("recommendations.urls")),
     path("evidence/", include("evidence.urls")),
     path("restricted/", include("scr_tracker.intake.urls")),

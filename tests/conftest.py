@@ -21,6 +21,19 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Static files collected as a deployment collects them (hashed, compressed,
+    with a manifest), so every page is rendered and served as in production."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    root = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=root):
+        call_command("collectstatic", "--noinput", verbosity=0)
+        yield root
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Test accounts only: the real hasher is deliberately slow.

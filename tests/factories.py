@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
 from evidence.models import Submission, SubmissionFile
-from recommendations.models import Action, Recommendation, Review
+from recommendations.models import Action, RatingDefinition, Recommendation, Review
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.audit import changes_by, system_user
 
@@ -65,6 +65,15 @@ def make_recommendation(review=None, number=None, **fields):
     values.update(fields)
     with setup_changes():
         return Recommendation.objects.create(**values)
+
+
+def make_rating_definition(rating, definition="An invented definition."):
+    """The definition of ``rating`` (the migrations create all four)."""
+    with setup_changes():
+        found, _ = RatingDefinition.objects.get_or_create(
+            rating=rating, defaults={"definition": definition}
+        )
+    return found
 
 
 def make_action(recommendation=None, agency=None, **fields):

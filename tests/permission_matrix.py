@@ -20,6 +20,7 @@ def cells(anon, manager, agency_a, agency_b, executive, inactive=302):
 # routes refuse other methods (405) before looking anything up, so a 405 reveals
 # nothing about whether an object exists.
 EVERYONE = cells(302, 200, 200, 200, 200)
+ANYONE = cells(200, 200, 200, 200, 200, 200)  # signed in or not
 NOT_ALLOWED = cells(302, 405, 405, 405, 405)
 ADMIN_ONLY = cells(302, 302, 302, 302, 302)  # non-staff: redirected to the admin login
 # Business managers' pages: others are refused before anything is looked up.
@@ -30,7 +31,8 @@ POST_ONLY = cells(302, 405, 405, 405, 405)
 
 # route name -> (what its URL argument is, {method: cells})
 MATRIX = {
-    "home": (None, {"GET": cells(302, 302, 302, 302, 302), "POST": cells(302, 302, 302, 302, 302)}),
+    # Each role's home page: a redirect to it.
+    "home": (None, {"GET": cells(302, 302, 302, 302, 302), "POST": NOT_ALLOWED}),
     "login": (
         None,
         {"GET": cells(200, 200, 200, 200, 200, 200), "POST": cells(200, 200, 200, 200, 200, 200)},
@@ -39,7 +41,36 @@ MATRIX = {
         None,
         {"GET": cells(405, 405, 405, 405, 405, 405), "POST": cells(302, 302, 302, 302, 302)},
     ),
-    "recommendations:recommendation_list": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "password_reset": (None, {"GET": ANYONE, "POST": ANYONE}),  # a POST with no email: errors
+    "password_reset_done": (None, {"GET": ANYONE, "POST": cells(405, 405, 405, 405, 405, 405)}),
+    "password_reset_confirm": ("reset", {"GET": ANYONE, "POST": ANYONE}),  # an invalid link
+    "password_reset_complete": (
+        None,
+        {"GET": ANYONE, "POST": cells(405, 405, 405, 405, 405, 405)},
+    ),
+    # Agency users are sent to their own home page.
+    "recommendations:dashboard": (
+        None,
+        {"GET": cells(302, 200, 302, 302, 200), "POST": NOT_ALLOWED},
+    ),
+    "recommendations:my_actions": (
+        None,
+        {"GET": cells(302, 403, 200, 200, 403), "POST": NOT_ALLOWED},
+    ),
+    "recommendations:rating_definitions": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "recommendations:rating_definition_edit": (
+        "rating",
+        {"GET": MANAGER_ONLY, "POST": MANAGER_FORM},
+    ),
+    "recommendations:target_date_change": (
+        "recommendation",
+        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+    ),
+    "recommendations:action_create": (
+        "recommendation",
+        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+    ),
+    "recommendations:action_edit": ("action", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "recommendations:recommendation_detail": (
         "recommendation",
         {"GET": cells(302, 200, 404, 200, 200), "POST": NOT_ALLOWED},

@@ -95,7 +95,8 @@ def test_ac12_manager_changes_a_rating_with_one_history_row(client, manager):
     rec = factories.make_recommendation(rating="amber", rating_rationale="Started")
     client.force_login(manager)
     url = reverse("recommendations:rating_change", args=[rec.pk])
-    response = client.post(url, {"rating": "green", "rating_rationale": "Audit shows it works"})
+    data = {"rating": "green", "rating_rationale": "Audit shows it works", "version": "1"}
+    response = client.post(url, data)
     assert response.status_code == 302
     rec.refresh_from_db()
     assert (rec.rating, rec.updated_by) == ("green", manager)
@@ -180,7 +181,7 @@ def test_ac16_deactivation_ends_the_session_at_once(client, manager):
     manager.is_active = False
     manager.save()
     assert Session.objects.count() == 0
-    response = client.get(reverse("recommendations:recommendation_list"))
+    response = client.get(reverse("recommendations:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 

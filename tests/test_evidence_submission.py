@@ -207,7 +207,7 @@ def test_login_never_redirects_off_site(agency_a_user, next_url):
         {"username": "agency-a", "password": "correct horse battery staple"},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("recommendations:recommendation_list")
+    assert response["Location"] == reverse("home")
 
 
 def test_login_next_pointing_at_agency_bs_evidence_still_404s(

@@ -9,7 +9,14 @@ from django.test import Client
 from django.urls import reverse
 
 from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
-from recommendations.forms import RatingForm
+from recommendations.concurrency import VersionedFormMixin
+from recommendations.forms import (
+    ActionForm,
+    DashboardFilterForm,
+    RatingDefinitionForm,
+    RatingForm,
+    TargetDateForm,
+)
 from recommendations.models import Action
 from scr_tracker.admin import ChangeReasonForm
 from scr_tracker.audit import changes_by, system_user
@@ -52,14 +59,20 @@ def project_forms():
 
 
 def test_every_project_form_runs_the_guard():
-    # The term form is the one exception: its input is the term to keep out.
+    # The term form's input is the term to keep out; the dashboard's filters take
+    # no free text (choices and a date); the version mixin is only a part of
+    # forms that are guarded.
     unguarded = {f for f in project_forms() if not issubclass(f, GuardedFormMixin)}
-    assert unguarded == {RestrictedTermForm}
+    assert unguarded == {RestrictedTermForm, DashboardFilterForm, VersionedFormMixin}
 
 
 @pytest.fixture
 def action_a(agency_a):
     return factories.make_action(agency=agency_a)
+
+
+DATE = {"target_date_day": "1", "target_date_month": "6", "target_date_year": "2030"}
+DUE = {"due_date_day": "1", "due_date_month": "6", "due_date_year": "2030"}
 
 
 def form_cases(agency):
@@ -70,7 +83,41 @@ def form_cases(agency):
         (
             lambda d: RatingForm(d, instance=factories.make_recommendation()),
             "rating_rationale",
-            {"rating": "green", "rating_rationale": "On track."},
+            {"rating": "green", "rating_rationale": "On track.", "version": "1"},
+        ),
+        (
+            lambda d: TargetDateForm(d, instance=factories.make_recommendation()),
+            "reason",
+            {**DATE, "reason": "Training moved.", "version": "1"},
+        ),
+        (
+            lambda d: ActionForm(d, instance=action),
+            "description",
+            {
+                "agency": str(agency.pk),
+                "description": "Do it.",
+                "state": "not_started",
+                "reason": "Clearer.",
+                "version": "1",
+                **DUE,
+            },
+        ),
+        (
+            lambda d: ActionForm(d, instance=action),
+            "reason",
+            {
+                "agency": str(agency.pk),
+                "description": "Do it.",
+                "state": "not_started",
+                "reason": "Clearer.",
+                "version": "1",
+                **DUE,
+            },
+        ),
+        (
+            lambda d: RatingDefinitionForm(d, instance=factories.make_rating_definition("red")),
+            "definition",
+            {"definition": "Off track.", "version": "1"},
         ),
         (ReviewDecisionForm, "note", {"decision": "returned", "note": "Send more."}),
         (FileDecisionForm, "note", {"decision": "release", "note": "Checked."}),
@@ -96,7 +143,7 @@ def _admin_form(model):
     return admin.site._registry[model].get_form(None, fields=["description", "state"])
 
 
-@pytest.mark.parametrize("case", range(8))
+@pytest.mark.parametrize("case", range(12))
 @pytest.mark.parametrize("identifier", IDENTIFIERS)
 def test_the_guard_fires_on_every_form_field(agency_a, case, identifier):
     make_form, field, data = form_cases(agency_a)[case]

@@ -98,6 +98,8 @@ def world(db):
     return {
         "clients": clients,
         "recommendation": rec_b.pk,
+        "action": action_b.pk,
+        "rating": factories.make_rating_definition("red").rating,
         "submission": submission.pk,
         "file": upload.pk,
         "held_file": held.pk,
@@ -109,6 +111,8 @@ def world(db):
 def url_for(name, target, world):
     if target is None:
         return reverse(name)
+    if target == "reset":
+        return reverse(name, kwargs={"uidb64": "MQ", "token": "not-a-token"})
     if target == "admin":
         pattern = dict(all_routes())[name]
         wanted = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", str(pattern))

@@ -56,11 +56,15 @@ def role_of(user) -> str | None:
     """The user's role name, or None for a user with no role (or an inactive one)."""
     if not user.is_authenticated or not user.is_active:
         return None
-    names = {group.name for group in user.groups.all()}
-    for role in ROLE_PERMISSIONS:
-        if role in names:
-            return role
-    return None
+    # Remembered on the user object, which lives for one request (one query).
+    role = getattr(user, "_role", _UNKNOWN)
+    if role is _UNKNOWN:
+        names = {group.name for group in user.groups.all()}
+        role = user._role = next((r for r in ROLE_PERMISSIONS if r in names), None)
+    return role
+
+
+_UNKNOWN = object()
 
 
 @transaction.atomic

@@ -117,7 +117,7 @@ class Command(BaseCommand):
                 continue  # a rating someone set is never overwritten
             rec.rating = rating
             rec.rating_rationale = "Demo rating, invented for trying the tracker."
-            rec.target_date = today + timedelta(target_in)
+            rec.target_date = rec.original_target_date = today + timedelta(target_in)
             rec.updated_by = system_user()
             rec.save()
 

@@ -1,0 +1,94 @@
+"""What changed, read from the history tables.
+
+Consecutive history rows of one object are compared field by field; each
+difference becomes a Change. The recommendation page's timeline, the
+dashboard's "what changed since" and its ratings trend are all built from the
+same rows, fetched in one query per model.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    old: str
+    new: str
+    old_value: object = None
+    new_value: object = None
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: object
+    why: str
+    subject: str
+    created: bool = False
+    changes: list[Change] = field(default_factory=list)
+
+
+def _shown(row, name):
+    value = getattr(row, name)
+    display = getattr(row, f"get_{name}_display", None)
+    if display is not None and value:
+        return str(display())
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
+    if value in (None, ""):
+        return "Not set"
+    return str(value)
+
+
+def entries(rows, fields, subject):
+    """Entries for history ``rows`` ordered by object then time. ``fields`` maps
+    field name to label; ``subject(row)`` names the object changed."""
+    result, previous = [], None
+    for row in rows:
+        same_object = previous is not None and previous.id == row.id
+        entry = Entry(
+            when=row.history_date,
+            who=row.history_user,
+            why=row.history_change_reason or "",
+            subject=subject(row),
+            created=not same_object,
+        )
+        if same_object:
+            for name, label in fields.items():
+                old, new = getattr(previous, name), getattr(row, name)
+                if old != new:
+                    entry.changes.append(
+                        Change(name, label, _shown(previous, name), _shown(row, name), old, new)
+                    )
+        if entry.created or entry.changes:
+            result.append(entry)
+        previous = row
+    return result
+
+
+def newest_first(*groups):
+    return sorted((e for group in groups for e in group), key=lambda e: e.when, reverse=True)
+
+
+def states_at(rows, moments, value):
+    """For each moment, {object id: value(row)} of each object's latest row at
+    that moment (objects that did not exist yet are left out)."""
+    by_object = {}
+    for row in rows:
+        by_object.setdefault(row.id, []).append(row)
+    result = []
+    for moment in moments:
+        state = {}
+        for object_id, object_rows in by_object.items():
+            latest = None
+            for row in object_rows:
+                if row.history_date <= moment:
+                    latest = row
+                else:
+                    break
+            if latest is not None and latest.history_type != "-":
+                state[object_id] = value(latest)
+        result.append(state)
+    return result

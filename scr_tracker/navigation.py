@@ -1,0 +1,41 @@
+"""The service navigation: the pages each role works from, in order."""
+
+from django.urls import reverse
+
+from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
+
+# role -> (label, route name); the first is the role's home page.
+PAGES = {
+    BUSINESS_MANAGER: [
+        ("Dashboard", "recommendations:dashboard"),
+        ("Evidence", "evidence:submission_list"),
+        ("Held files", "evidence:held_files"),
+        ("Restricted registers", "intake:register"),
+        ("Access log", "evidence:access_log"),
+    ],
+    EXECUTIVE: [
+        ("Dashboard", "recommendations:dashboard"),
+        ("Evidence", "evidence:submission_list"),
+    ],
+    AGENCY_USER: [
+        ("My agency's actions", "recommendations:my_actions"),
+        ("Send evidence", "evidence:submission_create"),
+        ("Evidence sent", "evidence:submission_list"),
+    ],
+}
+
+
+def home_route(user):
+    pages = PAGES.get(role_of(user))
+    return pages[0][1] if pages else None
+
+
+def navigation(request):
+    """Template context: ``navigation``, a list of (label, url, is_current)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = [(label, reverse(name)) for label, name in PAGES.get(role_of(user), [])]
+    # The current item is the longest URL that the path starts with.
+    current = max((url for _, url in items if request.path.startswith(url)), key=len, default="")
+    return {"navigation": [(label, url, url == current) for label, url in items]}
