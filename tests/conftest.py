@@ -8,6 +8,7 @@ from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
 from tests.factories import make_agency, make_user
 
 IN_CI = os.environ.get("CI") == "true"
+pytest_plugins = ["tests.browser"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -52,6 +53,27 @@ def evidence_storage(settings, tmp_path):
         },
     }
     return root
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """The rows the data migrations make (the system account, the rating
+    definitions). A transactional test empties the database when it ends, so
+    the next one puts them back, as the migrations made them."""
+    from importlib import import_module
+
+    from django.db.migrations.loader import MigrationLoader
+
+    apps = MigrationLoader(connection).project_state().apps
+    import_module("scr_tracker.accounts.migrations.0002_system_user").create_system_user(apps, None)
+    import_module("recommendations.migrations.0002_rating_definitions").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_start_migrated(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("migrated_data")
 
 
 @pytest.fixture

@@ -1,0 +1,185 @@
+"""Each role's journey in real Chromium, as its users work.
+
+A manager changes a rating and the executive dashboard shows it with its
+history; agency A sends evidence, the manager accepts it and the dashboard's
+counts move; agency B never sees agency A's evidence. The evidence form is also
+sent with the keyboard alone, and works with JavaScript off.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from evidence.models import Submission
+from recommendations.models import Recommendation
+from tests import factories
+from tests.browser import screenshot
+from tests.documents import make_pdf
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def world(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_user):
+    today = timezone.localdate()
+    recs = {rec.number: rec for rec in w6.recommendations.all()}
+    factories.make_action(
+        recommendation=recs[1],
+        agency=agency_a,
+        description="Adopt the invented supervision standard and audit its use.",
+        due_date=today + datetime.timedelta(30),
+    )
+    action_b = factories.make_action(
+        recommendation=recs[1],
+        agency=agency_b,
+        description="Confirm the invented supervision arrangements.",
+        due_date=today + datetime.timedelta(60),
+    )
+    factories.make_submission(action_b, agency_b_user, summary="Agency B's own invented summary")
+    for user, name in [(manager, "Morgan Manager"), (executive, "Erin Executive")]:
+        user.first_name, user.last_name = name.split()
+        user.save()
+    return recs
+
+
+def test_manager_changes_a_rating_and_the_executive_sees_it_with_its_history(
+    world, open_as, site, manager, executive
+):
+    page = open_as()
+    page.goto("/")
+    page.get_by_label("Username").fill("manager")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Where the W6 recommendations stand").wait_for()
+
+    page.get_by_role("link", name=world[3].short_title).click()
+    page.get_by_role("link", name="Change the rating").click()
+    page.get_by_role("button", name="Save rating").click()
+    # Nothing chosen: the error summary says what to fix, and nothing changed.
+    page.get_by_role("alert").get_by_text("Choose a rating.").wait_for()
+    assert Recommendation.objects.get(pk=world[3].pk).rating == ""
+    page.get_by_label("Green").check()
+    page.get_by_label("Why this rating").fill("Every invented audit shows the strategy in use.")
+    page.get_by_role("button", name="Save rating").click()
+    page.get_by_text("The rating was changed.").wait_for()
+
+    board = open_as(executive)
+    board.goto(reverse("recommendations:dashboard"))
+    row = board.get_by_role("row").filter(has_text=world[3].short_title)
+    assert "Green" in row.inner_text()
+    changes = board.locator("li").filter(has_text=f"SCR W6 {world[3].number}")
+    assert "to Green" in changes.first.inner_text()
+    screenshot(board, "dashboard")
+    board.get_by_role("link", name=world[3].short_title).click()
+    history = board.locator(".tracker-timeline li").first.inner_text()
+    assert "Morgan Manager" in history
+    assert "Every invented audit shows the strategy in use." in history
+    screenshot(board, "recommendation")
+
+
+def test_agency_evidence_is_accepted_and_the_dashboard_counts_move(
+    world, open_as, executive, manager, agency_a_user, agency_b_user, tmp_path
+):
+    board = open_as(executive)
+    board.goto(reverse("recommendations:dashboard"))
+    row = board.get_by_role("row").filter(has_text=world[1].short_title)
+    assert row.get_by_role("cell").nth(5).inner_text() == "0"  # accepted
+
+    agency = open_as(agency_a_user)
+    agency.goto("/")
+    agency.get_by_role("heading", name="My agency's actions").wait_for()
+    agency.get_by_role("link", name="Send evidence for SCR W6 1").click()
+    agency.get_by_label("What your agency did").fill("We adopted the invented standard.")
+    agency.get_by_label("What difference it made").fill("An invented audit found it in use.")
+    document = tmp_path / "supervision-audit.pdf"
+    document.write_bytes(make_pdf(["Invented supervision audit: all standards met."]))
+    agency.get_by_label("Files").set_input_files(str(document))
+    screenshot(agency, "submission-form")
+    agency.get_by_role("button", name="Send evidence").click()
+    agency.get_by_text("Your evidence was sent to the partnership.").wait_for()
+    submission = Submission.objects.get(agency=agency_a_user.agency)
+
+    review = open_as(manager)
+    review.goto(reverse("evidence:submission_detail", args=[submission.pk]))
+    review.get_by_label("Accept").check()
+    review.get_by_role("button", name="Save review").click()
+    review.get_by_text("Your review was saved.").wait_for()
+
+    board.reload()
+    row = board.get_by_role("row").filter(has_text=world[1].short_title)
+    assert row.get_by_role("cell").nth(5).inner_text() == "1"
+    agency.goto("/")
+    assert "Assured" in agency.get_by_role("row").filter(has_text="SCR W6 1").inner_text()
+
+    other = open_as(agency_b_user)
+    other.goto(reverse("evidence:submission_list"))
+    listed = other.get_by_role("main").inner_text()
+    assert "Agency B" in listed and "We adopted the invented standard." not in listed
+    assert other.get_by_role("link", name="by A").count() == 0
+    response = other.goto(reverse("evidence:submission_detail", args=[submission.pk]))
+    assert response.status == 404
+    assert "We adopted" not in other.content()
+
+
+def test_evidence_can_be_sent_with_the_keyboard_alone(world, open_as, agency_a_user, tmp_path):
+    page = open_as(agency_a_user)
+    page.goto(reverse("recommendations:my_actions"))
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    # Tab to the action's "Send evidence" link and follow it.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if "Send evidence for SCR W6 1" in page.evaluate("document.activeElement.textContent"):
+            break
+    else:
+        pytest.fail("the Send evidence link cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Send evidence").wait_for()
+
+    def tab_to(label):
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "document.activeElement.labels && document.activeElement.labels[0]"
+                " ? document.activeElement.labels[0].textContent.trim() : ''"
+            )
+            if focused.startswith(label):
+                return
+        pytest.fail(f"{label!r} cannot be reached with Tab")
+
+    tab_to("What your agency did")
+    page.keyboard.type("We adopted the invented standard.")
+    tab_to("What difference it made")
+    page.keyboard.type("An invented audit found it in use.")
+    tab_to("Files")
+    document = tmp_path / "audit.pdf"
+    document.write_bytes(make_pdf(["Invented audit."]))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(document))
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Send evidence":
+            break
+    page.keyboard.press("Enter")
+    page.get_by_text("Your evidence was sent to the partnership.").wait_for()
+    assert Submission.objects.filter(agency=agency_a_user.agency).count() == 1
+
+
+def test_a_refusal_keeps_what_was_typed_and_works_without_javascript(world, open_as, agency_a_user):
+    page = open_as(agency_a_user, java_script_enabled=False)
+    page.goto(reverse("evidence:submission_create") + f"?action={world[1].actions.first().pk}")
+    page.get_by_label("What your agency did").fill("We adopted the invented standard.")
+    page.get_by_role("button", name="Send evidence").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Describe the impact" in summary.inner_text()
+    assert "Choose at least one file." in summary.inner_text()
+    assert page.get_by_label("What your agency did").input_value() == (
+        "We adopted the invented standard."
+    )
+    assert Submission.objects.filter(agency=agency_a_user.agency).count() == 0
