@@ -82,6 +82,7 @@ def open_as(browser, site):
             cookie = client.cookies[settings.SESSION_COOKIE_NAME]
             context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": site.url}])
         page = context.new_page()
+        page.set_default_timeout(10_000)
         page.on(
             "console",
             lambda message: problems.append(message.text) if message.type == "error" else None,

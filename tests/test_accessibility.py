@@ -1,0 +1,255 @@
+"""axe-core on every page, for every role, in real Chromium: zero WCAG 2.0, 2.1
+and 2.2 A and AA violations, including error states and empty states.
+
+Each page is reached as its user reaches it (error states by sending the form
+wrongly). The pages checked are written to test-artifacts/axe-pages.txt.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from recommendations.models import RatingDefinition
+from scr_tracker.accounts.roles import AGENCY_USER
+from scr_tracker.audit import changes_by
+from tests import factories
+from tests.browser import ARTIFACTS, axe_violations, describe
+from tests.test_permission_matrix import ROUTES
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def goto(url_name, *args, query=""):
+    def step(page, world):
+        page.goto(reverse(url_name, args=[world.get(a, a) for a in args]) + query)
+
+    step.route = url_name
+    return step
+
+
+def then_submit(first, button, fill=None):
+    """``first``, then send its form with ``fill`` (label -> text): an error state."""
+
+    def step(page, world):
+        first(page, world)
+        for label, text in (fill or {}).items():
+            page.get_by_label(label, exact=True).fill(text)
+        page.get_by_role("button", name=button).click()
+        page.locator(".govuk-error-summary").wait_for(timeout=5000)
+
+    step.route = first.route
+    return step
+
+
+def conflict(page, world):
+    """A rating form drawn before someone else's change, then sent: the 409 page."""
+    goto("recommendations:rating_change", "rec")(page, world)
+    rec = world["recs"][1]
+    with changes_by(world["other_manager"], "Rating changed: meanwhile"):
+        rec.rating, rec.rating_rationale = "red", "Meanwhile."
+        rec.version += 1
+        rec.save()
+    page.get_by_label("Amber").check()
+    page.get_by_label("Why this rating").fill("My view.")
+    page.get_by_role("button", name="Save rating").click()
+    page.get_by_text("someone else changed this first").wait_for()
+
+
+conflict.route = "recommendations:rating_change"
+
+PAGES = {
+    "anon": [
+        ("Sign in", goto("login")),
+        (
+            "Sign in, wrong password",
+            then_submit(goto("login"), "Sign in", {"Username": "x", "Password": "y"}),
+        ),
+        ("Reset your password", goto("password_reset")),
+        (
+            "Reset your password, bad address",
+            then_submit(goto("password_reset"), "Send the link", {"Email": "not an address"}),
+        ),
+        ("Check your email", goto("password_reset_done")),
+        ("Reset link expired", goto("password_reset_confirm", "MQ", "not-a-token")),
+        ("Password changed", goto("password_reset_complete")),
+    ],
+    "manager": [
+        ("Dashboard", goto("recommendations:dashboard")),
+        ("Dashboard, no matches", goto("recommendations:dashboard", query="?rating=complete")),
+        ("Dashboard, bad filter", goto("recommendations:dashboard", query="?since=tomorrow")),
+        ("Recommendation", goto("recommendations:recommendation_detail", "rec")),
+        ("Change the rating", goto("recommendations:rating_change", "rec")),
+        (
+            "Change the rating, nothing chosen",
+            then_submit(
+                goto("recommendations:rating_change", "rec"), "Save rating", {"Why this rating": ""}
+            ),
+        ),
+        ("Change the rating, someone else first", conflict),
+        ("Change the target date", goto("recommendations:target_date_change", "rec")),
+        (
+            "Change the target date, not a date",
+            then_submit(
+                goto("recommendations:target_date_change", "rec"),
+                "Save target date",
+                {"Day": "31", "Month": "2", "Year": "2030"},
+            ),
+        ),
+        ("Assign an action", goto("recommendations:action_create", "rec")),
+        (
+            "Assign an action, empty",
+            then_submit(goto("recommendations:action_create", "rec"), "Assign the action"),
+        ),
+        ("Edit an action", goto("recommendations:action_edit", "action_a")),
+        ("Rating definitions", goto("recommendations:rating_definitions")),
+        ("Change a definition", goto("recommendations:rating_definition_edit", "red")),
+        (
+            "Change a definition, empty",
+            then_submit(
+                goto("recommendations:rating_definition_edit", "red"),
+                "Save definition",
+                {"What this rating means": ""},
+            ),
+        ),
+        ("Evidence", goto("evidence:submission_list")),
+        ("Evidence to review", goto("evidence:submission_detail", "submitted")),
+        (
+            "Evidence to review, no decision",
+            then_submit(goto("evidence:submission_detail", "submitted"), "Save review"),
+        ),
+        ("Held files", goto("evidence:held_files")),
+        ("Check a held file", goto("evidence:file_decision", "held")),
+        (
+            "Check a held file, no decision",
+            then_submit(goto("evidence:file_decision", "held"), "Save decision"),
+        ),
+        ("Access log", goto("evidence:access_log")),
+        ("Restricted registers", goto("intake:register")),
+        ("Add a restricted term", goto("intake:term_add")),
+        ("Add a restricted term, empty", then_submit(goto("intake:term_add"), "Add term")),
+        ("Register a document", goto("intake:document_add")),
+        (
+            "Register a document, no file",
+            then_submit(goto("intake:document_add"), "Register document"),
+        ),
+        ("Not allowed (403)", goto("recommendations:my_actions")),
+        ("Not found (404)", goto("evidence:submission_detail", 999999)),
+    ],
+    "executive": [
+        ("Dashboard", goto("recommendations:dashboard")),
+        ("Recommendation", goto("recommendations:recommendation_detail", "rec")),
+        ("Evidence", goto("evidence:submission_list")),
+        ("Evidence, details only", goto("evidence:submission_detail", "submitted")),
+        ("Not allowed (403)", goto("evidence:held_files")),
+    ],
+    "agency_a": [
+        ("My agency's actions", goto("recommendations:my_actions")),
+        ("Recommendation", goto("recommendations:recommendation_detail", "rec")),
+        ("Send evidence", goto("evidence:submission_create")),
+        ("Send evidence, empty", then_submit(goto("evidence:submission_create"), "Send evidence")),
+        ("Evidence sent", goto("evidence:submission_list")),
+        ("Own evidence, returned", goto("evidence:submission_detail", "returned")),
+        ("Own evidence, can withdraw", goto("evidence:submission_detail", "submitted")),
+        ("Another agency's evidence (404)", goto("evidence:submission_detail", "other_agency")),
+    ],
+    "agency_empty": [
+        ("My agency's actions, none yet", goto("recommendations:my_actions")),
+        ("Evidence sent, none yet", goto("evidence:submission_list")),
+    ],
+}
+# Routes that are not pages: downloads, redirects, and POST-only actions.
+NOT_PAGES = {
+    "home",
+    "logout",
+    "evidence:file_download",
+    "evidence:submission_withdraw",
+    "evidence:submission_review",
+    "intake:term_remove",
+    "intake:document_remove",
+}
+
+
+@pytest.fixture
+def world(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_user):
+    today = timezone.localdate()
+    recs = {rec.number: rec for rec in w6.recommendations.all()}
+    with changes_by(manager, "Rating changed: invented progress"):
+        for number, rating in [(1, "amber"), (2, "red"), (3, "green"), (4, "complete")]:
+            recs[number].rating, recs[number].rating_rationale = rating, "Invented rationale."
+            recs[number].target_date = today + datetime.timedelta(days=30 * number - 45)
+            recs[number].save()
+    action_a = factories.make_action(recs[1], agency_a, due_date=today + datetime.timedelta(9))
+    factories.make_action(recs[2], agency_a, due_date=today - datetime.timedelta(3))
+    action_b = factories.make_action(recs[1], agency_b)
+    submitted = factories.make_submission(action_a, agency_a_user)
+    factories.make_file(submitted)
+    returned = factories.make_submission(
+        action_a,
+        agency_a_user,
+        state="returned",
+        reviewed_by=manager,
+        reviewed_at=timezone.now(),
+        reviewer_note="Send the audit's summary too.",
+    )
+    other = factories.make_submission(action_b, agency_b_user)
+    held = factories.make_file(
+        other, name="scan.pdf", state="held", held_reason="Page 1 has no text layer."
+    )
+    factories.make_restricted_term("Invented Alias")
+    factories.make_restricted_document("invented words " * 20)
+    empty_agency = factories.make_agency("Agency C (test)", short_name="C")
+    return {
+        "recs": recs,
+        "rec": recs[1].pk,
+        "action_a": action_a.pk,
+        "submitted": submitted.pk,
+        "returned": returned.pk,
+        "other_agency": other.pk,
+        "held": held.pk,
+        "red": RatingDefinition.objects.get(rating="red").rating,
+        "other_manager": factories.make_user("Business managers", username="manager-2"),
+        "users": {
+            "anon": None,
+            "manager": manager,
+            "executive": executive,
+            "agency_a": agency_a_user,
+            "agency_empty": factories.make_user(AGENCY_USER, agency=empty_agency),
+        },
+    }
+
+
+def test_every_page_is_checked():
+    checked = {step.route for pages in PAGES.values() for _, step in pages}
+    missing = [r for r in ROUTES if not r.startswith("admin:") and r not in checked | NOT_PAGES]
+    assert not missing, f"add these pages to the accessibility check: {missing}"
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_every_page_has_no_wcag_violations(world, open_as, role):
+    page = open_as(world["users"][role])
+    found, report = {}, []
+    for name, step in PAGES[role]:
+        step(page, world)
+        violations = axe_violations(page)
+        report.append(
+            f"{role}: {name} ({page.url.split('/', 3)[-1]}): {len(violations)} violations"
+        )
+        if violations:
+            found[name] = describe(violations)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "axe-pages.txt").open("a") as out:
+        out.write("\n".join(report) + "\n")
+    assert not found, "\n".join(f"{name}: {lines}" for name, lines in found.items())
+
+
+def test_axe_reports_violations_on_a_bad_page(open_as):
+    """The negative control: the check above cannot pass vacuously."""
+    page = open_as()
+    page.set_content(
+        "<html><body><img src='x.png'><input type='text'>"
+        "<p style='color:#ccc;background:#fff'>Faint</p></body></html>"
+    )
+    ids = {violation["id"] for violation in axe_violations(page)}
+    assert {"html-has-lang", "image-alt", "label", "color-contrast"} <= ids
