@@ -6,6 +6,8 @@ that version; otherwise the editor is told who changed it, when, and what it
 says now, and their input is shown again for them to re-apply.
 """
 
+import copy
+
 from django import forms
 
 STALE_FORM = (
@@ -61,6 +63,7 @@ def redrawn(form_class, data, current, **kwargs):
     saving it again is a deliberate re-apply."""
     data = data.copy()
     data["version"] = str(current.version)
-    form = form_class(data, instance=current, **kwargs)
+    # A copy: validating the form writes the editor's input onto its instance.
+    form = form_class(data, instance=copy.copy(current), **kwargs)
     form.is_valid()
     return form

@@ -46,3 +46,77 @@ def test_register_page_is_a_fixed_number_of_queries(manager, django_assert_num_q
     with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["terms"]) == 5
+
+
+def _grow(w6, agencies, users, rounds):
+    """More actions, evidence and history on every recommendation."""
+    for rec in w6.recommendations.all():
+        for agency, user in zip(agencies, users, strict=True):
+            for _ in range(rounds):
+                action = factories.make_action(recommendation=rec, agency=agency)
+                factories.make_file(factories.make_submission(action, user))
+        with factories.setup_changes():
+            for rating in ["red", "amber"] * rounds:
+                rec.rating, rec.rating_rationale = rating, "Invented."
+                rec.save()
+
+
+def _count(client, url, django_assert_num_queries, expected):
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+
+
+# session, user, groups, then: recommendations with counts, their actions and
+# agencies, history rows, new evidence, rating definitions; the filter form's
+# review and agency choices; then the session refresh (three).
+DASHBOARD_QUERIES = 13
+# session, user, groups, then: the recommendation, its actions, its evidence,
+# its history, its actions' history, rating definitions; then the session refresh.
+RECOMMENDATION_QUERIES = 12
+
+
+def test_the_dashboard_is_a_fixed_number_of_queries(
+    w6, executive, agency_a, agency_b, agency_a_user, agency_b_user, django_assert_num_queries
+):
+    client = Client()
+    client.force_login(executive)
+    url = reverse("recommendations:dashboard")
+    agencies, users = [agency_a, agency_b], [agency_a_user, agency_b_user]
+    _grow(w6, agencies, users, 1)
+    _count(client, url, django_assert_num_queries, DASHBOARD_QUERIES)
+    factories.make_recommendation(review=w6, number=12)
+    _grow(w6, agencies, users, 2)
+    _count(client, url, django_assert_num_queries, DASHBOARD_QUERIES)
+    _count(
+        client,
+        url + f"?agency={agency_a.pk}&overdue=on",
+        django_assert_num_queries,
+        DASHBOARD_QUERIES,
+    )
+
+
+def test_the_recommendation_page_is_a_fixed_number_of_queries(
+    w6, manager, agency_a, agency_b, agency_a_user, agency_b_user, django_assert_num_queries
+):
+    client = Client()
+    client.force_login(manager)
+    rec = w6.recommendations.get(number=1)
+    url = reverse("recommendations:recommendation_detail", args=[rec.pk])
+    agencies, users = [agency_a, agency_b], [agency_a_user, agency_b_user]
+    _grow(w6, agencies, users, 1)
+    _count(client, url, django_assert_num_queries, RECOMMENDATION_QUERIES)
+    _grow(w6, agencies, users, 3)
+    _count(client, url, django_assert_num_queries, RECOMMENDATION_QUERIES)
+
+
+def test_my_actions_is_a_fixed_number_of_queries(
+    w6, agency_a, agency_b, agency_a_user, agency_b_user, django_assert_num_queries
+):
+    client = Client()
+    client.force_login(agency_a_user)
+    url = reverse("recommendations:my_actions")
+    _grow(w6, [agency_a], [agency_a_user], 1)
+    # session, user, groups, agency (the header), actions, their evidence, refresh (3)
+    _count(client, url, django_assert_num_queries, 9)
+    _grow(w6, [agency_a, agency_b], [agency_a_user, agency_b_user], 2)
+    _count(client, url, django_assert_num_queries, 9)
