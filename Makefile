@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lint format clean bench-guard
+.PHONY: run test setup lint format clean bench-guard assets screenshots
 
 $(STAMP): pyproject.toml tools/bootstrap-venv
 	@tools/bootstrap-venv $(VENV)
@@ -28,9 +28,19 @@ test: $(STAMP)
 bench-guard: $(STAMP)
 	@$(PY) benchmarks/guard.py
 
+# Rebuild scr_tracker/static/tracker/ from frontend/ (needs Node and npm; the
+# built files are committed, so running and testing the tracker do not).
+assets:
+	cd frontend && npm ci --no-audit --no-fund && npm run build
+
+# Refresh the README's screenshots from the browser journeys.
+screenshots: $(STAMP)
+	@tools/run-tests tests/test_browser_journeys.py -q
+	mkdir -p docs/screenshots && cp test-artifacts/screenshots/*.png docs/screenshots/
+
 format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var test-artifacts frontend/node_modules
