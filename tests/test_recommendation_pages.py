@@ -29,7 +29,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, w6):
     ("persona", "home"),
     [("manager", DASHBOARD), ("executive", DASHBOARD), ("agency_a_user", MY_ACTIONS)],
 )
-def test_home_leads_each_role_to_its_own_page(client, persona, home, request):
+def test_home_leads_each_role_to_its_own_page(db, client, persona, home, request):
     client.force_login(request.getfixturevalue(persona))
     assert client.get("/").headers["Location"] == home
 
