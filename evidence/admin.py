@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from evidence.models import AccessLog, Submission, SubmissionFile
+from evidence.models import AccessLog, AssuranceRequest, Notification, Submission, SubmissionFile
 from scr_tracker.admin import ReadOnlyAdminMixin, ReadOnlyAuditedAdmin
 
 
@@ -26,3 +26,20 @@ class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["at", "user", "event", "submission_id", "file_id"]
     list_filter = ["event"]
+
+
+@admin.register(AssuranceRequest)
+class AssuranceRequestAdmin(ReadOnlyAuditedAdmin):
+    """Requests are made and answered in the tracker; the admin shows them."""
+
+    list_display = ["__str__", "due_date", "state", "flagged_on"]
+    list_filter = ["state", "agency"]
+    list_select_related = ["agency", "action__recommendation__review"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: what the tracker told whom, and when it was emailed."""
+
+    list_display = ["created_at", "recipient", "kind", "subject", "emailed_at"]
+    list_filter = ["kind"]

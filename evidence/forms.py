@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from evidence.models import Submission, SubmissionFile
+from evidence.models import AssuranceRequest, Submission, SubmissionFile
 from recommendations.models import Action
+from scr_tracker.govuk import GovukDateField
 from scr_tracker.intake.extract import ALLOWED_DESCRIPTION, Refused
 from scr_tracker.intake.forms import GuardedFormMixin
 from scr_tracker.intake.uploads import check_upload
@@ -181,3 +183,48 @@ class FileDecisionForm(GuardedFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what you checked, or why the file is rejected."},
     )
+
+
+class AssuranceRequestForm(GuardedFormMixin, forms.ModelForm):
+    """A business manager asks an agency for evidence on one of its actions."""
+
+    action = forms.ModelChoiceField(
+        queryset=Action.objects.select_related("recommendation__review", "agency").order_by(
+            "recommendation__review__reference", "recommendation__number", "agency__name"
+        ),
+        label="Which action",
+        empty_label="Choose an action",
+        error_messages={
+            "required": "Choose the action the evidence is for.",
+            "invalid_choice": "Choose an action from the list.",
+        },
+    )
+    due_date = GovukDateField(
+        label="Evidence due by",
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date the evidence is due."},
+    )
+    good_evidence = forms.CharField(
+        label="What good evidence would show",
+        help_text="What the agency did, and the difference it made: say, an audit's findings.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what good evidence would show."},
+    )
+
+    class Meta:
+        model = AssuranceRequest
+        fields = ["action", "due_date", "good_evidence"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].label_from_instance = lambda a: (
+            f"{a.recommendation.review.reference} {a.recommendation.number}: "
+            f"{a.agency.short_name}: {a.description[:60]}"
+        )
+
+    def clean_due_date(self):
+        value = self.cleaned_data["due_date"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("Evidence due by must be today or later.")
+        return value

@@ -228,3 +228,106 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_event_display().lower()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AssuranceRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """All requests for business managers and executives; an agency user's
+        own agency's; none for anyone else (scoped by the agency foreign key)."""
+        role = role_of(user)
+        if role in (BUSINESS_MANAGER, EXECUTIVE):
+            return self
+        if role == AGENCY_USER and user.agency_id is not None:
+            return self.filter(agency=user.agency_id)
+        return self.none()
+
+    def open(self):
+        return self.filter(state=AssuranceRequest.State.OPEN)
+
+
+class AssuranceRequest(models.Model):
+    """A business manager's request to an agency for evidence on one of its actions."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="requests")
+    # Copied from the action, as for submissions: every query is scoped by agency.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_date = models.DateField()
+    good_evidence = models.TextField(
+        "what good evidence would show",
+        help_text="What the agency's evidence should show: of what it did, and of its impact.",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    answer = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    flagged_on = models.DateField(
+        null=True, blank=True, help_text="When it was flagged to executives as long overdue."
+    )
+
+    objects = AssuranceRequestQuerySet.as_manager()
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            # The reminder command's scan, and an agency's open requests.
+            models.Index(fields=["state", "due_date"], name="request_state_due_idx"),
+            models.Index(fields=["agency", "state"], name="request_agency_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"Request {self.pk} to {self.agency.short_name} for {self.action.recommendation}"
+
+    def save(self, *args, **kwargs):
+        if self.agency_id is None:
+            self.agency_id = self.action.agency_id
+        elif self.agency_id != self.action.agency_id:
+            raise ValueError("A request's agency must be its action's agency.")
+        super().save(*args, **kwargs)
+
+    def days_overdue(self, today=None) -> int:
+        return ((today or timezone.localdate()) - self.due_date).days
+
+
+class Notification(models.Model):
+    """A message to one person, shown in the tracker and sent by email. One per
+    (request, kind, recipient): running the reminder command again sends nothing new."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    request = models.ForeignKey(
+        AssuranceRequest, on_delete=models.PROTECT, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, help_text="reminder, chaser-N or escalation")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "recipient"],
+                name="notification_once_per_kind",
+                violation_error_message="This notification was already sent.",
+            ),
+        ]
+        indexes = [
+            # A person's notifications, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject

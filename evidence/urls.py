@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:pk>/review/", views.submission_review, name="submission_review"),
     path("files/<int:pk>/", views.file_download, name="file_download"),
     path("access-log/", views.access_log, name="access_log"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
+    path("notifications/", views.notification_list, name="notification_list"),
 ]

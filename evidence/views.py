@@ -13,8 +13,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
-from evidence.models import AccessLog, Submission, SubmissionFile, evidence_storage
+from evidence.forms import (
+    AssuranceRequestForm,
+    FileDecisionForm,
+    ReviewDecisionForm,
+    SubmissionForm,
+)
+from evidence.models import (
+    AccessLog,
+    AssuranceRequest,
+    Notification,
+    Submission,
+    SubmissionFile,
+    evidence_storage,
+)
 from recommendations.models import Action
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive
@@ -253,6 +265,10 @@ def _save_submission(user, form):
                 upload.file.save("upload", ContentFile(checked.data), save=False)
                 stored.append(upload.file.name)
                 upload.save()
+            with changes_by(user, "Answered by the agency's evidence"):
+                for asked in AssuranceRequest.objects.open().filter(action=action):
+                    asked.state, asked.answer = AssuranceRequest.State.ANSWERED, submission
+                    asked.save(update_fields=["state", "answer"])
             if action.state in (Action.State.NOT_STARTED, Action.State.IN_PROGRESS):
                 action.state = Action.State.EVIDENCE_SUBMITTED
                 action.version = F("version") + 1
@@ -321,3 +337,82 @@ def file_decision(request, pk):
     return render(
         request, "evidence/file_decision.html", {"upload": upload, "form": form}, status=status
     )
+
+
+@login_required
+@require_safe
+def request_list(request):
+    """Requests for evidence: all for business managers and executives, an
+    agency user's own agency's for them. Open ones first, soonest due first."""
+    requests = (
+        AssuranceRequest.objects.visible_to(request.user)
+        .select_related("agency", "action__recommendation__review", "requested_by", "answer")
+        .order_by("-state", "due_date", "pk")
+    )
+    ctx = {
+        "requests": requests,
+        "today": timezone.localdate(),
+        "is_manager": is_business_manager(request.user),
+    }
+    return render(request, "evidence/request_list.html", ctx)
+
+
+@login_required
+def request_create(request):
+    if not is_business_manager(request.user):
+        raise PermissionDenied("Only business managers request evidence.")
+    initial = {}
+    action_id = request.GET.get("action", "")
+    if action_id.isdigit():
+        initial["action"] = action_id
+    form = AssuranceRequestForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        action = form.cleaned_data["action"]
+        reason = f"Evidence requested from {action.agency.name}"
+        with transaction.atomic(), changes_by(request.user, reason):
+            asked = form.save(commit=False)
+            asked.requested_by = request.user
+            asked.save()
+        messages.success(
+            request,
+            f"{action.agency.name} was asked for evidence by {asked.due_date:%-d %B %Y}. "
+            "They see the request on their home page and are reminded before it is due.",
+        )
+        return redirect("evidence:request_list")
+    status = 400 if form.errors else 200
+    return render(request, "evidence/request_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def request_cancel(request, pk):
+    if not is_business_manager(request.user):
+        raise PermissionDenied("Only business managers cancel requests.")
+    with transaction.atomic():
+        asked = AssuranceRequest.objects.select_for_update().filter(pk=pk).first()
+        if asked is None:
+            raise Http404("No such request.")
+        if asked.state != AssuranceRequest.State.OPEN:
+            messages.error(request, "This request is already answered or cancelled.")
+            return redirect("evidence:request_list")
+        with changes_by(request.user, "Request cancelled by a business manager"):
+            asked.state = AssuranceRequest.State.CANCELLED
+            asked.save(update_fields=["state"])
+    messages.success(request, "The request was cancelled; no more reminders will be sent.")
+    return redirect("evidence:request_list")
+
+
+@login_required
+@require_safe
+def notification_list(request):
+    """The signed-in person's own notifications; opening the page marks them read."""
+    notes = list(
+        Notification.objects.filter(recipient=request.user).select_related(
+            "request__action__recommendation__review"
+        )[:200]
+    )
+    unread = [n.pk for n in notes if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    ctx = {"notifications": notes, "unread": set(unread)}
+    return render(request, "evidence/notification_list.html", ctx)

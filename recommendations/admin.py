@@ -1,7 +1,14 @@
 from django.contrib import admin
 
-from recommendations.models import Action, RatingDefinition, Recommendation, Review
-from scr_tracker.admin import AuditedAdmin
+from recommendations.models import (
+    Action,
+    BoardSnapshot,
+    RatingDefinition,
+    Recommendation,
+    Review,
+    SignOff,
+)
+from scr_tracker.admin import AuditedAdmin, ReadOnlyAdminMixin, ReadOnlyAuditedAdmin
 
 
 @admin.register(Review)
@@ -18,6 +25,8 @@ class RecommendationAdmin(AuditedAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
+        if change:
+            obj.version += 1  # an open edit form elsewhere is now stale; sign-offs too
         super().save_model(request, obj, form, change)
 
 
@@ -31,3 +40,18 @@ class ActionAdmin(AuditedAdmin):
     list_display = ["__str__", "agency", "due_date", "state"]
     list_filter = ["state", "agency"]
     list_select_related = ["recommendation__review", "agency"]
+
+
+@admin.register(SignOff)
+class SignOffAdmin(ReadOnlyAuditedAdmin):
+    """Sign-offs are recorded in the tracker, never edited."""
+
+    list_display = ["__str__", "signed_by", "signed_at", "version"]
+    list_select_related = ["recommendation__review", "signed_by"]
+
+
+@admin.register(BoardSnapshot)
+class BoardSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Snapshots are frozen: shown, never changed or deleted."""
+
+    list_display = ["board_date", "title", "review", "taken_by", "taken_at"]

@@ -9,15 +9,33 @@ from scr_tracker.accounts.models import Agency
 from scr_tracker.govuk import GovukDateField
 from scr_tracker.intake.forms import GuardedFormMixin
 
+COMPLETE_BY_SIGN_OFF = (
+    "Complete is recorded by signing the recommendation off, once every action's "
+    "evidence is accepted. Choose Red, Amber or Green here."
+)
+
 
 class RatingForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
-    """A business manager's change of rating; the rationale is required."""
+    """A business manager's change of rating; the rationale is required.
+    Complete is not offered: it comes only from a sign-off."""
 
     rating = forms.ChoiceField(
         choices=Rating.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a rating.", "invalid_choice": "Choose a rating."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = [(v, label) for v, label in Rating.choices if v != Rating.COMPLETE]
+        self.fields["rating"].widget.choices = offered
+
+    def clean_rating(self):
+        value = self.cleaned_data["rating"]
+        if value == Rating.COMPLETE:
+            raise forms.ValidationError(COMPLETE_BY_SIGN_OFF)
+        return value
+
     rating_rationale = forms.CharField(
         label="Why this rating",
         help_text="Say what the rating rests on: the evidence accepted, and what is still missing.",
@@ -166,3 +184,57 @@ class DashboardFilterForm(forms.Form):
         if value and value > timezone.localdate():
             raise forms.ValidationError("The date to show changes since must be today or earlier.")
         return value
+
+
+class SignOffForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
+    note = forms.CharField(
+        label="Note (optional)",
+        help_text="For example, the board meeting that agreed it.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+
+class SnapshotForm(GuardedFormMixin, forms.Form):
+    title = forms.CharField(
+        label="Board meeting",
+        help_text="For example, Executive board, June",
+        max_length=200,
+        error_messages={"required": "Name the board meeting."},
+    )
+    board_date = GovukDateField(
+        label="Board date",
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the board date."},
+    )
+
+
+class ImportForm(GuardedFormMixin, forms.ModelForm):
+    """A new review, with its recommendations and actions from a spreadsheet."""
+
+    spreadsheet = forms.FileField(
+        label="Action plan spreadsheet",
+        help_text=(
+            "Excel (.xlsx) or CSV. A header row, then one row per action: Number, Short title, "
+            "Recommendation, Agency, Action, Due date."
+        ),
+        error_messages={"required": "Choose the spreadsheet to import."},
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "reference",
+            "title",
+            "kind",
+            "completed_year",
+            "period_from_year",
+            "period_to_year",
+            "publication",
+            "publication_reason",
+        ]

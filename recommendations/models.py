@@ -183,6 +183,9 @@ class Recommendation(models.Model):
         null=True, blank=True, help_text="The first target date set; kept when the date moves."
     )
     version = models.PositiveIntegerField(default=1, help_text=VERSION_HELP)
+    impact_review_date = models.DateField(
+        null=True, blank=True, help_text="When to check that the change has lasted."
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -284,3 +287,94 @@ class Action(models.Model):
             and self.due_date < timezone.localdate()
             and self.state != self.State.ASSURED
         )
+
+
+class SignOff(models.Model):
+    """A record that a recommendation was signed off: by a business manager (which
+    makes it Complete), or by an executive of a statutory partner. It keeps the
+    state that was signed off; a later change means it needs signing off again."""
+
+    class Kind(models.TextChoices):
+        MANAGER = "manager", "Business manager's sign-off"
+        PARTNER = "partner", "Statutory partner's sign-off"
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="sign_offs"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+    rating = models.CharField(max_length=10, choices=Rating.choices)
+    target_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(help_text="The recommendation's version signed off.")
+    note = models.TextField(blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="partner") | Q(agency__isnull=False),
+                name="signoff_partner_names_agency",
+                violation_error_message="A partner's sign-off names the partner agency.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.recommendation}"
+
+    def is_current(self, recommendation=None) -> bool:
+        """Still about the recommendation as it is now."""
+        rec = recommendation or self.recommendation
+        return rec.version == self.version
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Board snapshots cannot be changed.")
+
+    def delete(self):
+        raise TypeError("Board snapshots cannot be deleted.")
+
+
+class BoardSnapshot(models.Model):
+    """Where every recommendation stood at a board date, frozen: its rating,
+    target date, actions and evidence counts. Never changed or deleted."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="snapshots")
+    board_date = models.DateField()
+    title = models.CharField(max_length=200, help_text="For example “Executive board, June”.")
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_at = models.DateTimeField(default=timezone.now)
+    rows = models.JSONField(help_text="One entry per recommendation, as it stood.")
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-board_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "board_date"],
+                name="snapshot_one_per_board_date",
+                violation_error_message="There is already a snapshot for that board date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.board_date:%-d %B %Y})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Board snapshots cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Board snapshots cannot be deleted.")

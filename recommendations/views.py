@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from evidence.models import Submission
+from evidence.models import AssuranceRequest, Submission
 from recommendations import dashboard as board
 from recommendations.concurrency import Conflict, conflict_context, lock_current, redrawn
 from recommendations.forms import (
@@ -15,9 +16,9 @@ from recommendations.forms import (
     RatingForm,
     TargetDateForm,
 )
-from recommendations.models import Action, Rating, RatingDefinition, Recommendation
+from recommendations.models import Action, Rating, RatingDefinition, Recommendation, SignOff
 from recommendations.timeline import entries, newest_first
-from scr_tracker.accounts.roles import agency_scope, is_business_manager, role_of
+from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive, role_of
 from scr_tracker.audit import changes_by
 from scr_tracker.navigation import home_route
 
@@ -76,6 +77,10 @@ def dashboard(request):
         "since": since,
         "changes": changes,
         "trend": board.trend(history),
+        "flagged": AssuranceRequest.objects.open()
+        .filter(flagged_on__isnull=False, action__recommendation__in=recs.values("pk"))
+        .select_related("agency", "action__recommendation__review"),
+        "export_query": request.GET.urlencode(),
         "rating_definitions": RatingDefinition.objects.all(),
         "filtered": any(filters.get(name) for name in ("review", "rating", "agency", "overdue")),
         "is_manager": is_business_manager(request.user),
@@ -96,8 +101,19 @@ def recommendation_detail(request, pk):
         .select_related("history_user", "agency")
         .order_by("id", "history_date", "history_id")
     )
+    sign_offs = list(rec.sign_offs.select_related("signed_by", "agency"))
+    manager_sign_off = next((s for s in sign_offs if s.kind == SignOff.Kind.MANAGER), None)
+    needs_resign_off = manager_sign_off is not None and not manager_sign_off.is_current(rec)
+    agency = request.user.agency if is_executive(request.user) else None
     ctx = {
         "recommendation": rec,
+        "sign_offs": sign_offs,
+        "needs_resign_off": needs_resign_off,
+        "can_partner_sign": agency is not None
+        and agency.is_statutory_partner
+        and manager_sign_off is not None
+        and not needs_resign_off
+        and not any(s.agency_id == agency.pk and s.is_current(rec) for s in sign_offs),
         "actions": actions,
         "submissions": Submission.objects.visible_to(request.user)
         .filter(action__recommendation=rec)
@@ -262,7 +278,13 @@ def my_actions(request):
         .prefetch_related("submissions")
         .order_by("due_date", "recommendation__number", "pk")
     )
-    return render(request, "recommendations/my_actions.html", {"actions": actions})
+    requests = (
+        AssuranceRequest.objects.open()
+        .filter(agency=agency_id)
+        .select_related("action__recommendation__review")
+    )
+    ctx = {"actions": actions, "requests": requests, "today": timezone.localdate()}
+    return render(request, "recommendations/my_actions.html", ctx)
 
 
 @login_required

@@ -9,18 +9,25 @@ PAGES = {
     BUSINESS_MANAGER: [
         ("Dashboard", "recommendations:dashboard"),
         ("Evidence", "evidence:submission_list"),
+        ("Requests", "evidence:request_list"),
+        ("Board packs", "recommendations:snapshot_list"),
         ("Held files", "evidence:held_files"),
         ("Restricted registers", "intake:register"),
         ("Access log", "evidence:access_log"),
+        ("Notifications", "evidence:notification_list"),
     ],
     EXECUTIVE: [
         ("Dashboard", "recommendations:dashboard"),
         ("Evidence", "evidence:submission_list"),
+        ("Board packs", "recommendations:snapshot_list"),
+        ("Notifications", "evidence:notification_list"),
     ],
     AGENCY_USER: [
         ("My agency's actions", "recommendations:my_actions"),
         ("Send evidence", "evidence:submission_create"),
         ("Evidence sent", "evidence:submission_list"),
+        ("Requests", "evidence:request_list"),
+        ("Notifications", "evidence:notification_list"),
     ],
 }
 

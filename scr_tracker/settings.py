@@ -175,6 +175,17 @@ if not REGISTER_KEY:
         raise ImproperlyConfigured("REGISTER_KEY must be set when DEBUG is off.")
     REGISTER_KEY = "local-development-register-key-only"  # noqa: S105 (DEBUG only)
 
+# The assurance cycle (docs/assurance.md): reminders before a request's due
+# date, chasers after it, escalation to business managers, then a flag on the
+# executives' dashboard; the impact review after a recommendation is complete.
+REMIND_BEFORE_DAYS = env_int("REMIND_BEFORE_DAYS", 7, minimum=0)
+CHASE_EVERY_DAYS = env_int("CHASE_EVERY_DAYS", 7, minimum=1)
+ESCALATE_AFTER_DAYS = env_int("ESCALATE_AFTER_DAYS", 14, minimum=1)
+FLAG_AFTER_DAYS = env_int("FLAG_AFTER_DAYS", 28, minimum=1)
+IMPACT_REVIEW_MONTHS = env_int("IMPACT_REVIEW_MONTHS", 12, minimum=1)
+# The address people use to reach the tracker, for links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # History is the audit trail: it may never be switched off, and the admin may not
 # revert it (a revert would rewrite what a business manager decided).
 SIMPLE_HISTORY_ENABLED = True

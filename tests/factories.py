@@ -147,3 +147,44 @@ def make_restricted_document(text, label="Invented restricted report", user=None
         RestrictedShingle(document=document, digest=d) for d in shingles
     )
     return document
+
+
+def make_request(action, requested_by, due_date=None, **fields):
+    import datetime
+
+    from django.utils import timezone
+
+    from evidence.models import AssuranceRequest
+
+    with setup_changes():
+        return AssuranceRequest.objects.create(
+            action=action,
+            requested_by=requested_by,
+            due_date=due_date or timezone.localdate() + datetime.timedelta(days=30),
+            good_evidence=fields.pop("good_evidence", "An invented audit of the procedure."),
+            **fields,
+        )
+
+
+def make_snapshot(review, user, board_date=None, title="Invented board"):
+    import datetime
+
+    from recommendations.reports import take_snapshot
+
+    return take_snapshot(review, board_date or datetime.date(2026, 6, 1), title, user)
+
+
+def make_sign_off(recommendation=None, user=None, **fields):
+    from recommendations.models import SignOff
+
+    rec = recommendation or make_recommendation(rating="complete", rating_rationale="Done.")
+    with setup_changes():
+        return SignOff.objects.create(
+            recommendation=rec,
+            kind=fields.pop("kind", SignOff.Kind.MANAGER),
+            signed_by=user or make_user(),
+            rating=rec.rating or "complete",
+            target_date=rec.target_date,
+            version=rec.version,
+            **fields,
+        )

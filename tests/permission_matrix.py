@@ -28,6 +28,7 @@ MANAGER_ONLY = cells(302, 200, 403, 403, 403)
 MANAGER_FORM = cells(302, 400, 403, 403, 403)  # a POST with no data: the form's errors
 MANAGER_ACTION = cells(302, 302, 403, 403, 403)
 POST_ONLY = cells(302, 405, 405, 405, 405)
+BOARD = cells(302, 200, 403, 403, 200)  # business managers and executives
 
 # route name -> (what its URL argument is, {method: cells})
 MATRIX = {
@@ -110,6 +111,27 @@ MATRIX = {
     "intake:term_remove": ("term", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
     "intake:document_add": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "intake:document_remove": ("document", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
+    "evidence:request_list": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "evidence:request_create": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "evidence:request_cancel": ("request", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
+    "evidence:notification_list": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    # Agency B's action has no accepted evidence yet: signing off is refused (400).
+    "recommendations:sign_off": (
+        "recommendation",
+        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+    ),
+    # Only executives of statutory partners; the matrix's executive has no agency.
+    "recommendations:partner_sign_off": (
+        "recommendation",
+        {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 403, 404, 403, 403)},
+    ),
+    "recommendations:snapshot_list": (None, {"GET": BOARD, "POST": cells(302, 400, 403, 403, 403)}),
+    "recommendations:snapshot_report": ("snapshot", {"GET": BOARD, "POST": NOT_ALLOWED}),
+    "recommendations:snapshot_pdf": ("snapshot", {"GET": BOARD, "POST": NOT_ALLOWED}),
+    "recommendations:export_csv": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "recommendations:export_xlsx": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "recommendations:public_summary": (None, {"GET": BOARD, "POST": NOT_ALLOWED}),
+    "recommendations:import_plan": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "admin:login": (
         None,
         {"GET": cells(200, 200, 200, 200, 200, 200), "POST": cells(200, 200, 200, 200, 200, 200)},
