@@ -249,4 +249,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # WeasyPrint and its font library log every step of every PDF at INFO.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "fontTools.subset")
+    },
 }

@@ -136,6 +136,27 @@ PAGES = {
         ),
         ("Not allowed (403)", goto("recommendations:my_actions")),
         ("Not found (404)", goto("evidence:submission_detail", 999999)),
+        ("Requests for evidence", goto("evidence:request_list")),
+        ("Request evidence", goto("evidence:request_create")),
+        (
+            "Request evidence, empty",
+            then_submit(goto("evidence:request_create"), "Send the request"),
+        ),
+        ("Notifications", goto("evidence:notification_list")),
+        ("Sign off, actions waiting", goto("recommendations:sign_off", "rec")),
+        ("Sign off, ready", goto("recommendations:sign_off", "assured_rec")),
+        ("Board packs", goto("recommendations:snapshot_list")),
+        (
+            "Board packs, empty form",
+            then_submit(goto("recommendations:snapshot_list"), "Freeze the snapshot"),
+        ),
+        ("Board report", goto("recommendations:snapshot_report", "snapshot")),
+        ("Public summary", goto("recommendations:public_summary")),
+        ("Import an action plan", goto("recommendations:import_plan")),
+        (
+            "Import an action plan, empty",
+            then_submit(goto("recommendations:import_plan"), "Check the spreadsheet"),
+        ),
     ],
     "executive": [
         ("Dashboard", goto("recommendations:dashboard")),
@@ -143,6 +164,9 @@ PAGES = {
         ("Evidence", goto("evidence:submission_list")),
         ("Evidence, details only", goto("evidence:submission_detail", "submitted")),
         ("Not allowed (403)", goto("evidence:held_files")),
+        ("Board packs", goto("recommendations:snapshot_list")),
+        ("Board report", goto("recommendations:snapshot_report", "snapshot")),
+        ("Notifications", goto("evidence:notification_list")),
     ],
     "agency_a": [
         ("My agency's actions", goto("recommendations:my_actions")),
@@ -153,6 +177,8 @@ PAGES = {
         ("Own evidence, returned", goto("evidence:submission_detail", "returned")),
         ("Own evidence, can withdraw", goto("evidence:submission_detail", "submitted")),
         ("Another agency's evidence (404)", goto("evidence:submission_detail", "other_agency")),
+        ("Requests for evidence", goto("evidence:request_list")),
+        ("Notifications", goto("evidence:notification_list")),
     ],
     "agency_empty": [
         ("My agency's actions, none yet", goto("recommendations:my_actions")),
@@ -168,6 +194,11 @@ NOT_PAGES = {
     "evidence:submission_review",
     "intake:term_remove",
     "intake:document_remove",
+    "evidence:request_cancel",
+    "recommendations:partner_sign_off",
+    "recommendations:snapshot_pdf",
+    "recommendations:export_csv",
+    "recommendations:export_xlsx",
 }
 
 
@@ -200,6 +231,16 @@ def world(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_us
     factories.make_restricted_term("Invented Alias")
     factories.make_restricted_document("invented words " * 20)
     empty_agency = factories.make_agency("Agency C (test)", short_name="C")
+    factories.make_action(recs[3], agency_a, state="assured")
+    request = factories.make_request(action_a, manager, due_date=today - datetime.timedelta(2))
+    factories.make_snapshot(w6, manager, board_date=today - datetime.timedelta(60))
+    frozen = factories.make_snapshot(w6, manager, board_date=today, title="Invented June board")
+    from evidence import reminders
+
+    for user in (manager, agency_a_user, executive):
+        user.email = f"{user.username}@example.invalid"
+        user.save()
+    reminders.run(today=today + datetime.timedelta(days=30))
     return {
         "recs": recs,
         "rec": recs[1].pk,
@@ -208,6 +249,9 @@ def world(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_us
         "returned": returned.pk,
         "other_agency": other.pk,
         "held": held.pk,
+        "assured_rec": recs[3].pk,
+        "snapshot": frozen.pk,
+        "request": request.pk,
         "red": RatingDefinition.objects.get(rating="red").rating,
         "other_manager": factories.make_user("Business managers", username="manager-2"),
         "users": {
