@@ -35,8 +35,9 @@ assets:
 
 # Refresh the README's screenshots from the browser journeys.
 screenshots: $(STAMP)
-	@tools/run-tests tests/test_browser_journeys.py -q
+	@tools/run-tests tests/test_browser_journeys.py tests/test_browser_assurance.py -q
 	mkdir -p docs/screenshots && cp test-artifacts/screenshots/*.png docs/screenshots/
+	cp test-artifacts/screenshots/board-report.pdf docs/sample-board-report.pdf
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

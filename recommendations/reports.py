@@ -63,7 +63,7 @@ def rating_label(value):
     return Rating(value).label if value else "Not yet rated"
 
 
-def _date(value):
+def as_date(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
@@ -81,7 +81,7 @@ def movement(snapshot, before):
             overdue.append(row)
         if row["accepted"] > was["accepted"]:
             accepted.append((row, row["accepted"] - was["accepted"]))
-        new_date, old_date = _date(row["target_date"]), _date(was["target_date"])
+        new_date, old_date = as_date(row["target_date"]), as_date(was["target_date"])
         if new_date and old_date and new_date > old_date:
             slipped.append({"row": row, "from": old_date, "to": new_date, "reasons": []})
     if slipped and before is not None:

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from evidence.models import Submission, SubmissionFile
-from recommendations.models import Action, Recommendation, Review
+from evidence.models import AssuranceRequest, Submission, SubmissionFile
+from recommendations.models import Action, Recommendation, Review, SignOff
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
 from scr_tracker.audit import changes_by, system_user
@@ -92,6 +92,7 @@ class Command(BaseCommand):
                 username=username, defaults={"first_name": first, "last_name": last}
             )
             user.agency = agency
+            user.email = f"{username}@example.invalid"
             user.is_active, user.is_staff, user.is_superuser = True, False, False
             password = secrets.token_urlsafe(12)
             user.set_password(password)
@@ -120,6 +121,28 @@ class Command(BaseCommand):
             rec.target_date = rec.original_target_date = today + timedelta(target_in)
             rec.updated_by = system_user()
             rec.save()
+            if rating == "complete":
+                SignOff.objects.create(
+                    recommendation=rec,
+                    kind=SignOff.Kind.MANAGER,
+                    signed_by=User.objects.get(username="demo-manager"),
+                    rating=rec.rating,
+                    target_date=rec.target_date,
+                    version=rec.version,
+                    note="Demo sign-off.",
+                )
+        self._request(recs, agencies, today)
+
+    def _request(self, recs, agencies, today):
+        """An overdue request to the demo police, for the reminders to chase."""
+        action = Action.objects.filter(recommendation=recs[5], agency=agencies["police"]).first()
+        if action is not None and not AssuranceRequest.objects.filter(action=action).exists():
+            AssuranceRequest.objects.create(
+                action=action,
+                requested_by=User.objects.get(username="demo-manager"),
+                due_date=today - timedelta(3),
+                good_evidence="Demo: the audit's findings and what changed because of them.",
+            )
 
     def _submission(self, action):
         user = User.objects.get(username="demo-council")
