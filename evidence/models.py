@@ -43,18 +43,30 @@ def evidence_file_name(instance, filename):
     return f"{uuid.uuid4().hex}.bin"
 
 
-class SubmissionQuerySet(models.QuerySet):
+class AgencyScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Submissions the user may know exist: all for business managers and
-        executives (executives see metadata only), their own agency's for an
-        agency user, none for anyone else. Scoped by the agency foreign key in
-        the database, never by model-level permissions (guardian pitfall G1)."""
+        """Rows the user may know exist: all for business managers and
+        executives (executives see evidence metadata only), their own agency's
+        for an agency user, none for anyone else. Scoped by the agency foreign
+        key in the database, never by model-level permissions (guardian G1)."""
         role = role_of(user)
         if role in (BUSINESS_MANAGER, EXECUTIVE):
             return self
         if role == AGENCY_USER and user.agency_id is not None:
             return self.filter(agency=user.agency_id)
         return self.none()
+
+
+def copy_agency_from_action(instance):
+    """The agency is always the action's: filled in when missing; a mismatch is
+    a programming error, never silently "corrected"."""
+    if instance.agency_id is None:
+        instance.agency_id = instance.action.agency_id
+    elif instance.agency_id != instance.action.agency_id:
+        raise ValueError(f"A {instance._meta.verbose_name}'s agency must be its action's agency.")
+
+
+class SubmissionQuerySet(AgencyScopedQuerySet):
 
     def for_list(self):
         return self.select_related(
@@ -115,12 +127,7 @@ class Submission(models.Model):
         return f"Evidence {self.pk} for {self.action}"
 
     def save(self, *args, **kwargs):
-        # The agency is always the action's agency: filled in when missing,
-        # and a mismatch is a programming error, never silently "corrected".
-        if self.agency_id is None:
-            self.agency_id = self.action.agency_id
-        elif self.agency_id != self.action.agency_id:
-            raise ValueError("A submission's agency must be its action's agency.")
+        copy_agency_from_action(self)
         super().save(*args, **kwargs)
 
     @property
@@ -230,17 +237,7 @@ class AccessLog(models.Model):
         return f"{self.user} {self.get_event_display().lower()} {self.at:%Y-%m-%d %H:%M}"
 
 
-class AssuranceRequestQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """All requests for business managers and executives; an agency user's
-        own agency's; none for anyone else (scoped by the agency foreign key)."""
-        role = role_of(user)
-        if role in (BUSINESS_MANAGER, EXECUTIVE):
-            return self
-        if role == AGENCY_USER and user.agency_id is not None:
-            return self.filter(agency=user.agency_id)
-        return self.none()
-
+class AssuranceRequestQuerySet(AgencyScopedQuerySet):
     def open(self):
         return self.filter(state=AssuranceRequest.State.OPEN)
 
@@ -288,10 +285,7 @@ class AssuranceRequest(models.Model):
         return f"Request {self.pk} to {self.agency.short_name} for {self.action.recommendation}"
 
     def save(self, *args, **kwargs):
-        if self.agency_id is None:
-            self.agency_id = self.action.agency_id
-        elif self.agency_id != self.action.agency_id:
-            raise ValueError("A request's agency must be its action's agency.")
+        copy_agency_from_action(self)
         super().save(*args, **kwargs)
 
     def days_overdue(self, today=None) -> int:
