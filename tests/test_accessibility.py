@@ -2,7 +2,7 @@
 and 2.2 A and AA violations, including error states and empty states.
 
 Each page is reached as its user reaches it (error states by sending the form
-wrongly). The pages checked are written to test-artifacts/axe-pages.txt.
+wrongly). The pages checked are listed in test-artifacts/axe-pages-<role>.txt.
 """
 
 import datetime
@@ -283,8 +283,7 @@ def test_every_page_has_no_wcag_violations(world, open_as, role):
         if violations:
             found[name] = describe(violations)
     ARTIFACTS.mkdir(exist_ok=True)
-    with (ARTIFACTS / "axe-pages.txt").open("a") as out:
-        out.write("\n".join(report) + "\n")
+    (ARTIFACTS / f"axe-pages-{role}.txt").write_text("\n".join(report) + "\n")
     assert not found, "\n".join(f"{name}: {lines}" for name, lines in found.items())
 
 
