@@ -67,7 +67,6 @@ def copy_agency_from_action(instance):
 
 
 class SubmissionQuerySet(AgencyScopedQuerySet):
-
     def for_list(self):
         return self.select_related(
             "agency", "action__recommendation__review", "submitted_by", "reviewed_by"
