@@ -177,3 +177,42 @@ def test_the_command_reports_what_it_did(people, agency_a, capsys):
     asked(agency_a, people["manager"], timezone.localdate() + datetime.timedelta(days=1))
     call_command("send_reminders")
     assert "2 new notification(s), 2 email(s) sent" in capsys.readouterr().out
+
+
+def test_a_manager_cancels_an_open_request_with_history(manager, agency_a):
+    request = factories.make_request(factories.make_action(agency=agency_a), manager)
+    client = Client()
+    client.force_login(manager)
+    url = reverse("evidence:request_cancel", args=[request.pk])
+    assert client.post(url).status_code == 302
+    request.refresh_from_db()
+    assert request.state == "cancelled"
+    latest = request.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (
+        manager,
+        "Request cancelled by a business manager",
+    )
+    # A second cancel changes nothing and says why.
+    response = client.post(url, follow=True)
+    assert "already answered or cancelled" in response.content.decode()
+    assert request.history.count() == 2
+
+
+def test_a_request_due_in_the_past_is_refused(manager, agency_a):
+    action = factories.make_action(agency=agency_a)
+    client = Client()
+    client.force_login(manager)
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("evidence:request_create"),
+        {
+            "action": str(action.pk),
+            "due_date_day": str(past.day),
+            "due_date_month": str(past.month),
+            "due_date_year": str(past.year),
+            "good_evidence": "An audit.",
+        },
+    )
+    assert response.status_code == 400
+    assert "Evidence due by must be today or later." in response.content.decode()
+    assert not AssuranceRequest.objects.exists()

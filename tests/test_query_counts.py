@@ -2,6 +2,8 @@
 queries, whatever the number of rows. The counts include the session, user
 and role lookups and the session's idle-expiry refresh (three queries)."""
 
+import datetime
+
 from django.test import Client
 from django.urls import reverse
 
@@ -120,3 +122,46 @@ def test_my_actions_is_a_fixed_number_of_queries(
     _count(client, url, django_assert_num_queries, 10)
     _grow(w6, [agency_a, agency_b], [agency_a_user, agency_b_user], 2)
     _count(client, url, django_assert_num_queries, 10)
+
+
+def test_requests_and_notifications_are_a_fixed_number_of_queries(
+    w6, manager, agency_a, agency_a_user, django_assert_num_queries
+):
+    from evidence import reminders
+
+    client = Client()
+    client.force_login(manager)
+    manager.email = "bm@example.invalid"
+    manager.save()
+
+    def more(count):
+        for _ in range(count):
+            action = factories.make_action(agency=agency_a)
+            factories.make_request(action, manager, due_date=datetime.date(2026, 1, 1))
+        reminders.run(today=datetime.date(2026, 3, 1))
+
+    more(1)
+    # session, user, groups, then the list (or notifications and marking them read
+    # the first time), then the session refresh (three)
+    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 7)
+    _count(client, reverse("evidence:notification_list"), django_assert_num_queries, 8)
+    more(4)
+    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 7)
+    _count(client, reverse("evidence:notification_list"), django_assert_num_queries, 8)
+
+
+def test_the_board_report_is_a_fixed_number_of_queries(
+    w6, manager, agency_a, agency_a_user, django_assert_num_queries
+):
+    client = Client()
+    client.force_login(manager)
+    factories.make_snapshot(w6, manager, board_date=datetime.date(2026, 1, 1))
+    latest = factories.make_snapshot(w6, manager, board_date=datetime.date(2026, 2, 1))
+    url = reverse("recommendations:snapshot_report", args=[latest.pk])
+    # session, user, groups, the snapshot, the previous one, then the session refresh
+    # (two more, whatever their number, when target dates slipped: their reasons)
+    _count(client, url, django_assert_num_queries, 8)
+    _grow(w6, [agency_a], [agency_a_user], 2)
+    latest = factories.make_snapshot(w6, manager, board_date=datetime.date(2026, 3, 1))
+    url = reverse("recommendations:snapshot_report", args=[latest.pk])
+    _count(client, url, django_assert_num_queries, 8)
