@@ -9,6 +9,10 @@ says now, and their input is shown again for them to re-apply.
 import copy
 
 from django import forms
+from django.db import transaction
+from django.shortcuts import render
+
+from scr_tracker.audit import changes_by
 
 STALE_FORM = (
     "This form is missing the version of what you were editing, so saving it could "
@@ -67,3 +71,36 @@ def redrawn(form_class, data, current, **kwargs):
     form = form_class(data, instance=copy.copy(current), **kwargs)
     form.is_valid()
     return form
+
+
+def versioned_edit(
+    request, instance, form_class, template, *, reason, apply, shown, done, saved=None, ctx=None
+):
+    """The GET/POST cycle of every form that edits a versioned row.
+
+    GET draws the form from ``instance``. A valid POST locks the row and, if it
+    is still at the form's version, in one transaction and inside
+    ``changes_by(user, reason(cleaned_data))``: ``apply(current, form)`` changes
+    it, its version goes up by one, it is saved, and ``saved(current, form)``
+    may add to it (or raise to roll it all back). ``done(current)`` then
+    answers. A stale version is a 409 with ``shown(current)`` and the editor's
+    input kept; an invalid form is a 400."""
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=instance)
+    ctx = {**(ctx or {}), "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                current = lock_current(type(instance), instance.pk, form.cleaned_data["version"])
+                with changes_by(request.user, reason(form.cleaned_data)):
+                    apply(current, form)
+                    current.version += 1
+                    current.save()
+                    if saved is not None:
+                        saved(current, form)
+        except Conflict as conflict:
+            ctx["form"] = redrawn(form_class, request.POST, conflict.current)
+            ctx["conflict"] = conflict_context(conflict.current, shown(conflict.current))
+            return render(request, template, ctx, status=409)
+        return done(current)
+    return render(request, template, ctx, status=400 if form.errors else 200)

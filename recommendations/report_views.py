@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from recommendations import dashboard as board
 from recommendations import reports
-from recommendations.concurrency import Conflict, conflict_context, lock_current, redrawn
 from recommendations.forms import DashboardFilterForm, SignOffForm, SnapshotForm
 from recommendations.models import Action, BoardSnapshot, Rating, Recommendation, Review, SignOff
+from recommendations.views import edit_recommendation
 from scr_tracker.accounts.roles import is_business_manager, is_executive, role_of
 from scr_tracker.audit import changes_by
 
@@ -46,46 +46,43 @@ def sign_off(request, pk):
         raise PermissionDenied("Only business managers sign recommendations off.")
     waiting = unassured_actions(rec)
     has_actions = rec.actions.exists()
-    data = request.POST if request.method == "POST" else None
-    form = SignOffForm(data, instance=rec)
-    ctx = {"recommendation": rec, "form": form, "waiting": waiting, "has_actions": has_actions}
+    template = "recommendations/sign_off_form.html"
+    ctx = {"waiting": waiting, "has_actions": has_actions}
     if request.method == "POST" and (waiting or not has_actions):
+        form = SignOffForm(request.POST, instance=rec)
         form.add_error(None, "Every action's evidence must be accepted before signing off.")
-        return render(request, "recommendations/sign_off_form.html", ctx, status=400)
-    if request.method == "POST" and form.is_valid():
-        note = form.cleaned_data["note"]
-        try:
-            with transaction.atomic():
-                current = lock_current(Recommendation, rec.pk, form.cleaned_data["version"])
-                today = timezone.localdate()
-                with changes_by(request.user, f"Signed off as Complete. {note}".strip()):
-                    current.rating = Rating.COMPLETE
-                    current.rating_rationale = (
-                        note or "Signed off: every action's evidence was accepted."
-                    )
-                    current.impact_review_date = add_months(today, settings.IMPACT_REVIEW_MONTHS)
-                    current.version += 1
-                    current.updated_by = request.user
-                    current.save()
-                    SignOff.objects.create(
-                        recommendation=current,
-                        kind=SignOff.Kind.MANAGER,
-                        signed_by=request.user,
-                        rating=current.rating,
-                        target_date=current.target_date,
-                        version=current.version,
-                        note=note,
-                    )
-        except Conflict as conflict:
-            ctx["form"] = redrawn(SignOffForm, request.POST, conflict.current)
-            ctx["conflict"] = conflict_context(
-                conflict.current, [("Rating", conflict.current.get_rating_display())]
-            )
-            return render(request, "recommendations/sign_off_form.html", ctx, status=409)
-        messages.success(request, "The recommendation was signed off as Complete.")
-        return redirect("recommendations:recommendation_detail", pk=rec.pk)
-    status = 400 if form.errors else 200
-    return render(request, "recommendations/sign_off_form.html", ctx, status=status)
+        return render(request, template, {**ctx, "recommendation": rec, "form": form}, status=400)
+
+    def apply(current, cleaned):
+        current.rating = Rating.COMPLETE
+        current.rating_rationale = (
+            cleaned["note"] or "Signed off: every action's evidence was accepted."
+        )
+        current.impact_review_date = add_months(timezone.localdate(), settings.IMPACT_REVIEW_MONTHS)
+
+    def record(current, form):
+        SignOff.objects.create(
+            recommendation=current,
+            kind=SignOff.Kind.MANAGER,
+            signed_by=request.user,
+            rating=current.rating,
+            target_date=current.target_date,
+            version=current.version,
+            note=form.cleaned_data["note"],
+        )
+
+    return edit_recommendation(
+        request,
+        rec,
+        SignOffForm,
+        template,
+        reason=lambda cleaned: f"Signed off as Complete. {cleaned['note']}".strip(),
+        apply=apply,
+        shown=lambda current: [("Rating", current.get_rating_display())],
+        success="The recommendation was signed off as Complete.",
+        saved=record,
+        ctx=ctx,
+    )
 
 
 @login_required

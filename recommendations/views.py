@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from evidence.models import AssuranceRequest, Submission
 from recommendations import dashboard as board
-from recommendations.concurrency import Conflict, conflict_context, lock_current, redrawn
+from recommendations.concurrency import versioned_edit
 from recommendations.forms import (
     ActionForm,
     DashboardFilterForm,
@@ -131,32 +131,39 @@ def recommendation_detail(request, pk):
     return render(request, "recommendations/recommendation_detail.html", ctx)
 
 
-def _versioned_edit(request, rec, form_class, template, reason, apply, shown, success):
-    """The GET/POST cycle shared by the manager's edits of a recommendation.
+def edit_recommendation(
+    request, rec, form_class, template, *, reason, apply, shown, success, saved=None, ctx=None
+):
+    """A business manager's versioned edit of a recommendation (see
+    concurrency.versioned_edit): ``apply(current, cleaned_data)``; afterwards the
+    recommendation must still be in their scope, and they go back to its page."""
 
-    ``apply(current, cleaned)`` changes the locked row; a stale version is a 409
-    with the current values and the editor's input kept."""
-    data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=rec)
-    ctx = {"recommendation": rec, "form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                current = lock_current(Recommendation, rec.pk, form.cleaned_data["version"])
-                with changes_by(request.user, reason(form.cleaned_data)):
-                    apply(current, form.cleaned_data)
-                    current.version += 1
-                    current.updated_by = request.user
-                    current.save()
-                if not Recommendation.objects.visible_to(request.user).filter(pk=rec.pk).exists():
-                    raise PermissionDenied("That change would leave your scope.")
-        except Conflict as conflict:
-            ctx["form"] = redrawn(form_class, request.POST, conflict.current)
-            ctx["conflict"] = conflict_context(conflict.current, shown(conflict.current))
-            return render(request, template, ctx, status=409)
+    def change(current, form):
+        apply(current, form.cleaned_data)
+        current.updated_by = request.user
+
+    def check(current, form):
+        if saved is not None:
+            saved(current, form)
+        if not Recommendation.objects.visible_to(request.user).filter(pk=current.pk).exists():
+            raise PermissionDenied("That change would leave your scope.")
+
+    def done(current):
         messages.success(request, success)
-        return redirect("recommendations:recommendation_detail", pk=rec.pk)
-    return render(request, template, ctx, status=400 if form.errors else 200)
+        return redirect("recommendations:recommendation_detail", pk=current.pk)
+
+    return versioned_edit(
+        request,
+        rec,
+        form_class,
+        template,
+        reason=reason,
+        apply=change,
+        shown=shown,
+        done=done,
+        saved=check,
+        ctx={"recommendation": rec, **(ctx or {})},
+    )
 
 
 @login_required
@@ -168,7 +175,7 @@ def rating_change(request, pk):
         current.rating = cleaned["rating"]
         current.rating_rationale = cleaned["rating_rationale"]
 
-    return _versioned_edit(
+    return edit_recommendation(
         request,
         rec,
         RatingForm,
@@ -193,7 +200,7 @@ def target_date_change(request, pk):
             current.original_target_date = current.target_date or cleaned["target_date"]
         current.target_date = cleaned["target_date"]
 
-    return _versioned_edit(
+    return edit_recommendation(
         request,
         rec,
         TargetDateForm,
@@ -232,36 +239,31 @@ def action_edit(request, pk):
     _require_manager(request.user, "edit actions")
     action = get_object_or_404(Action.objects.select_related("recommendation__review"), pk=pk)
     rec = action.recommendation
-    data = request.POST if request.method == "POST" else None
-    form = ActionForm(data, instance=action)
-    ctx = {"recommendation": rec, "action": action, "form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                current = lock_current(Action, action.pk, form.cleaned_data["version"])
-                with changes_by(request.user, form.cleaned_data["reason"]):
-                    for name in ("agency", "description", "due_date", "state"):
-                        if not form.fields[name].disabled:
-                            setattr(current, name, form.cleaned_data[name])
-                    current.version += 1
-                    current.save()
-        except Conflict as conflict:
-            current = conflict.current
-            ctx["form"] = redrawn(ActionForm, request.POST, current)
-            ctx["conflict"] = conflict_context(
-                current,
-                [
-                    ("Agency", current.agency.name),
-                    ("What the agency must do", current.description),
-                    ("Due date", f"{current.due_date:%-d %B %Y}" if current.due_date else ""),
-                    ("State", current.get_state_display()),
-                ],
-            )
-            return render(request, "recommendations/action_form.html", ctx, status=409)
+
+    def apply(current, form):
+        for name in ("agency", "description", "due_date", "state"):
+            if not form.fields[name].disabled:
+                setattr(current, name, form.cleaned_data[name])
+
+    def done(current):
         messages.success(request, "The action was changed.")
         return redirect("recommendations:recommendation_detail", pk=rec.pk)
-    return render(
-        request, "recommendations/action_form.html", ctx, status=400 if form.errors else 200
+
+    return versioned_edit(
+        request,
+        action,
+        ActionForm,
+        "recommendations/action_form.html",
+        reason=lambda cleaned: cleaned["reason"],
+        apply=apply,
+        shown=lambda current: [
+            ("Agency", current.agency.name),
+            ("What the agency must do", current.description),
+            ("Due date", f"{current.due_date:%-d %B %Y}" if current.due_date else ""),
+            ("State", current.get_state_display()),
+        ],
+        done=done,
+        ctx={"recommendation": rec, "action": action},
     )
 
 
@@ -299,31 +301,23 @@ def rating_definitions(request):
 def rating_definition_edit(request, rating):
     _require_manager(request.user, "edit the rating definitions")
     definition = get_object_or_404(RatingDefinition, rating=rating)
-    data = request.POST if request.method == "POST" else None
-    form = RatingDefinitionForm(data, instance=definition)
-    ctx = {"definition": definition, "form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                current = lock_current(
-                    RatingDefinition, definition.pk, form.cleaned_data["version"]
-                )
-                label = Rating(current.rating).label
-                with changes_by(request.user, f"Definition of {label} changed"):
-                    current.definition = form.cleaned_data["definition"]
-                    current.version += 1
-                    current.save()
-        except Conflict as conflict:
-            ctx["form"] = redrawn(RatingDefinitionForm, request.POST, conflict.current)
-            ctx["conflict"] = conflict_context(
-                conflict.current, [("What this rating means", conflict.current.definition)]
-            )
-            return render(request, "recommendations/rating_definition_form.html", ctx, status=409)
+    label = Rating(definition.rating).label
+
+    def apply(current, form):
+        current.definition = form.cleaned_data["definition"]
+
+    def done(current):
         messages.success(request, "The definition was changed.")
         return redirect("recommendations:rating_definitions")
-    return render(
+
+    return versioned_edit(
         request,
+        definition,
+        RatingDefinitionForm,
         "recommendations/rating_definition_form.html",
-        ctx,
-        status=400 if form.errors else 200,
+        reason=lambda cleaned: f"Definition of {label} changed",
+        apply=apply,
+        shown=lambda current: [("What this rating means", current.definition)],
+        done=done,
+        ctx={"definition": definition},
     )
