@@ -6,9 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lint format clean bench-guard assets screenshots
+.PHONY: run test setup lock lint format clean bench-guard assets screenshots
 
-$(STAMP): pyproject.toml tools/bootstrap-venv
+$(STAMP): requirements.lock tools/bootstrap-venv
 	@tools/bootstrap-venv $(VENV)
 	@touch $@
 
@@ -24,6 +24,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@tools/run-tests $(ARGS)
+
+# Re-resolve requirements.lock from pyproject.toml (pins with every file's
+# SHA-256), with pip-tools in a throwaway environment. Run after changing a pin.
+lock:
+	@tools/lock-requirements
 
 bench-guard: $(STAMP)
 	@$(PY) benchmarks/guard.py

@@ -54,14 +54,11 @@ def browser():
 
 @pytest.fixture
 def site(live_server, migrated_data, settings):
-    """The live server, with cookies the plain-HTTP test server can set, and
-    static files served unhashed from their sources."""
+    """The live server, with cookies the plain-HTTP test server can set (static
+    files are served unhashed from their sources, as conftest sets for every
+    test that does not ask for the collected set)."""
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     return live_server
 
 

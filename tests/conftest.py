@@ -3,9 +3,10 @@ import os
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
-from tests.factories import make_agency, make_user
+from tests.factories import make_action, make_agency, make_user
 
 IN_CI = os.environ.get("CI") == "true"
 pytest_plugins = ["tests.browser"]
@@ -22,10 +23,11 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def collected_static(tmp_path_factory):
     """Static files collected as a deployment collects them (hashed, compressed,
-    with a manifest), so every page is rendered and served as in production."""
+    with a manifest). Opt in where the production static set-up is the subject
+    (tests/test_frontend.py); other tests serve static files from their sources."""
     from django.core.management import call_command
     from django.test.utils import override_settings
 
@@ -33,6 +35,31 @@ def collected_static(tmp_path_factory):
     with override_settings(STATIC_ROOT=root):
         call_command("collectstatic", "--noinput", verbosity=0)
         yield root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def uncollected_static_root(tmp_path_factory):
+    """STATIC_ROOT for the session: an empty directory (whitenoise, and so the
+    live server's middleware, wants one to exist); static files come from
+    their sources."""
+    from django.test.utils import override_settings
+
+    root = tmp_path_factory.mktemp("static-not-collected")
+    with override_settings(STATIC_ROOT=root):
+        yield root
+
+
+@pytest.fixture(autouse=True)
+def static_files(request, settings, uncollected_static_root):
+    """Unhashed static files from their sources, unless the test asked for the
+    collected, hashed set (``collected_static``)."""
+    if "collected_static" in request.fixturenames:
+        return
+    settings.STATIC_ROOT = uncollected_static_root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +82,9 @@ def evidence_storage(settings, tmp_path):
     return root
 
 
-@pytest.fixture
-def migrated_data(transactional_db):
+def put_back_migrated_data():
     """The rows the data migrations make (the system account, the rating
-    definitions). A transactional test empties the database when it ends, so
-    the next one puts them back, as the migrations made them."""
+    definitions), as the migrations made them. Idempotent."""
     from importlib import import_module
 
     from django.db.migrations.loader import MigrationLoader
@@ -69,11 +94,33 @@ def migrated_data(transactional_db):
     import_module("recommendations.migrations.0002_rating_definitions").seed(apps, None)
 
 
+@pytest.fixture
+def migrated_data(transactional_db):
+    put_back_migrated_data()
+
+
 @pytest.fixture(autouse=True)
 def _transactional_tests_start_migrated(request):
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("migrated_data")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test empties the database when it ends (serialized
+    rollback cannot restore these rows: the audit layer refuses raw saves).
+    Put the migrations' rows back at once, so whatever test runs next on this
+    worker, in any file, finds the database as migrate left it."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    # After the last test the test database is already gone: touch nothing.
+    if nextitem is not None and marker and marker.kwargs.get("transaction"):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            put_back_migrated_data()
+    return result
 
 
 @pytest.fixture
@@ -104,6 +151,25 @@ def agency_a_user(agency_a):
 @pytest.fixture
 def agency_b_user(agency_b):
     return make_user(AGENCY_USER, agency=agency_b, username="agency-b")
+
+
+@pytest.fixture
+def manager_client(manager):
+    """A test client signed in as the business manager."""
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def action_a(agency_a):
+    """An action of agency A's on a recommendation of its own."""
+    return make_action(agency=agency_a)
+
+
+@pytest.fixture
+def action_b(agency_b):
+    return make_action(agency=agency_b)
 
 
 @pytest.fixture

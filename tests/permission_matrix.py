@@ -2,12 +2,15 @@
 
 Roles: anon (signed out), manager, agency_a, agency_b, executive, inactive (a
 deactivated business manager with a live session). Every object a route names
-belongs to agency B's side of the world (see test_permission_matrix.world), so
+belongs to agency B's side of the world (see test_permission_matrix.matrix_world), so
 agency A must get 404 (existence hidden) wherever B gets in.
 
 A row may name a family by prefix ("admin:*"); the meta-test fails if any URL
-pattern has no row.
+pattern has no row. The admin family is exercised by tests/test_admin.py (every
+admin URL for every non-staff role, staff without rights, superusers).
 """
+
+from django.urls import URLPattern, URLResolver, get_resolver
 
 ROLES = ["anon", "manager", "agency_a", "agency_b", "executive", "inactive"]
 
@@ -22,7 +25,7 @@ def cells(anon, manager, agency_a, agency_b, executive, inactive=302):
 EVERYONE = cells(302, 200, 200, 200, 200)
 ANYONE = cells(200, 200, 200, 200, 200, 200)  # signed in or not
 NOT_ALLOWED = cells(302, 405, 405, 405, 405)
-ADMIN_ONLY = cells(302, 302, 302, 302, 302)  # non-staff: redirected to the admin login
+ADMIN_ONLY = cells(302, 302, 302, 302, 302)  # non-staff: redirected to the admin sign-in
 # Business managers' pages: others are refused before anything is looked up.
 MANAGER_ONLY = cells(302, 200, 403, 403, 403)
 MANAGER_FORM = cells(302, 400, 403, 403, 403)  # a POST with no data: the form's errors
@@ -147,3 +150,14 @@ def row_for(route_name):
         if key.endswith("*") and route_name.startswith(key[:-1]):
             return row
     return None
+
+
+def all_routes(resolver=None, prefix=""):
+    """(route name, pattern) for every named URL pattern, admin included."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from all_routes(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", entry.pattern

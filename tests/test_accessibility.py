@@ -22,8 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def goto(url_name, *args, query=""):
-    def step(page, world):
-        page.goto(reverse(url_name, args=[world.get(a, a) for a in args]) + query)
+    def step(page, states):
+        page.goto(reverse(url_name, args=[states.get(a, a) for a in args]) + query)
 
     step.route = url_name
     return step
@@ -32,8 +32,8 @@ def goto(url_name, *args, query=""):
 def then_submit(first, button, fill=None):
     """``first``, then send its form with ``fill`` (label -> text): an error state."""
 
-    def step(page, world):
-        first(page, world)
+    def step(page, states):
+        first(page, states)
         for label, text in (fill or {}).items():
             page.get_by_label(label, exact=True).fill(text)
         page.get_by_role("button", name=button).click()
@@ -43,11 +43,11 @@ def then_submit(first, button, fill=None):
     return step
 
 
-def conflict(page, world):
+def conflict(page, states):
     """A rating form drawn before someone else's change, then sent: the 409 page."""
-    goto("recommendations:rating_change", "rec")(page, world)
-    rec = world["recs"][1]
-    with changes_by(world["other_manager"], "Rating changed: meanwhile"):
+    goto("recommendations:rating_change", "rec")(page, states)
+    rec = states["recs"][1]
+    with changes_by(states["other_manager"], "Rating changed: meanwhile"):
         rec.rating, rec.rating_rationale = "red", "Meanwhile."
         rec.version += 1
         rec.save()
@@ -203,7 +203,7 @@ NOT_PAGES = {
 
 
 @pytest.fixture
-def world(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_user):
+def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_user):
     today = timezone.localdate()
     recs = {rec.number: rec for rec in w6.recommendations.all()}
     with changes_by(manager, "Rating changed: invented progress"):
@@ -271,11 +271,11 @@ def test_every_page_is_checked():
 
 
 @pytest.mark.parametrize("role", list(PAGES))
-def test_every_page_has_no_wcag_violations(world, open_as, role):
-    page = open_as(world["users"][role])
+def test_every_page_has_no_wcag_violations(states, open_as, role):
+    page = open_as(states["users"][role])
     found, report = {}, []
     for name, step in PAGES[role]:
-        step(page, world)
+        step(page, states)
         violations = axe_violations(page)
         report.append(
             f"{role}: {name} ({page.url.split('/', 3)[-1]}): {len(violations)} violations"

@@ -1,11 +1,17 @@
-"""The admin: every model registered with history; changes need a reason."""
+"""The admin: break-glass only. Every model registered with history; changes
+need a reason; non-staff never get past its sign-in page (the admin family of
+the route matrix); staff without permissions open nothing."""
+
+import re
 
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
 from scr_tracker.accounts.models import User
+from scr_tracker.accounts.roles import BUSINESS_MANAGER
 from tests import factories, snapshot
+from tests.permission_matrix import ROLES, all_routes, row_for
 
 
 @pytest.fixture
@@ -82,3 +88,102 @@ def test_object_permissions_page_is_available(client, break_glass):
     client.force_login(break_glass)
     url = reverse("admin:accounts_agency_permissions", args=[agency.pk])
     assert client.get(url).status_code == 200
+
+
+# The admin family of the route matrix: every admin URL, for every role.
+# Arguments by name; the admin answers non-staff before it looks anything up.
+ADMIN_KWARGS = {
+    "object_id": "1",
+    "object_pk": "1",
+    "id": "1",
+    "app_label": "accounts",
+    "version_id": "1",
+    "content_type_id": "1",
+    "user_id": "1",
+    "group_id": "1",
+    "uidb64": "MQ",
+    "token": "x",
+}
+
+
+def admin_urls():
+    """Every admin URL pattern but the sign-in page, with arguments filled in."""
+    urls = []
+    for name, pattern in sorted(all_routes()):
+        if not name.startswith("admin:") or name == "admin:login":
+            continue
+        wanted = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", str(pattern))
+        if wanted:
+            urls.append(reverse(name, kwargs={a or b: ADMIN_KWARGS[a or b] for a, b in wanted}))
+        else:  # unnamed groups (simple-history's version view): "1" for each
+            urls.append(reverse(name, args=["1"] * str(pattern).count("([")))
+    return urls
+
+
+def test_the_matrix_sends_every_admin_route_to_the_admin_sign_in():
+    names = [name for name, _ in all_routes() if name.startswith("admin:")]
+    assert {row_for(name)[1]["GET"]["manager"] for name in names if name != "admin:login"} == {302}
+    assert len(admin_urls()) > 100  # every registered model's pages, not a sample
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_admin_page_sends_a_non_staff_user_to_the_admin_sign_in(
+    role, client, manager, agency_a_user, agency_b_user, executive
+):
+    """AC-19: nobody but staff gets past the admin's sign-in, for any method."""
+    users = {
+        "manager": manager,
+        "agency_a": agency_a_user,
+        "agency_b": agency_b_user,
+        "executive": executive,
+        "inactive": factories.make_user(BUSINESS_MANAGER, username="gone"),
+    }
+    if role != "anon":
+        client.force_login(users[role])
+    if role == "inactive":
+        users[role].is_active = False
+        users[role].save()
+    before = snapshot.take()
+    wrong = []
+    for url in admin_urls():
+        # The admin's sign-out page sends non-staff to the admin's front page
+        # (from which they go to its sign-in), without signing them out.
+        wanted = "/admin/" if url == reverse("admin:logout") else "/admin/login/"
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            location = response.get("Location", "")
+            if response.status_code != 302 or not location.startswith(wanted):
+                wrong.append(f"{method.upper()} {url}: {response.status_code} {location}")
+    assert not wrong
+    snapshot.assert_unchanged(before)
+
+
+@pytest.fixture
+def staff_without_rights(db):
+    return User.objects.create_user(
+        "staff-no-rights", password="long enough passphrase 1", is_staff=True
+    )
+
+
+def model_pages(suffixes=("changelist", "add")):
+    for model in admin.site._registry:
+        for suffix in suffixes:
+            yield reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{suffix}")
+
+
+def test_staff_without_permissions_see_no_model_and_open_none(client, staff_without_rights):
+    client.force_login(staff_without_rights)
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert "have permission to view or edit anything" in index.content.decode()
+    opened = [url for url in model_pages() if client.get(url).status_code != 403]
+    assert not opened
+
+
+def test_a_superuser_opens_every_model_list(client, break_glass):
+    client.force_login(break_glass)
+    failed = [url for url in model_pages(("changelist",)) if client.get(url).status_code != 200]
+    assert not failed
+    index = client.get(reverse("admin:index")).content.decode()
+    for model in admin.site._registry:
+        assert str(model._meta.verbose_name_plural).capitalize() in index, model

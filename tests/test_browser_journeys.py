@@ -25,7 +25,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def world(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_user):
+def w6_recs(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_user):
     today = timezone.localdate()
     recs = {rec.number: rec for rec in w6.recommendations.all()}
     factories.make_action(
@@ -48,7 +48,7 @@ def world(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_us
 
 
 def test_manager_changes_a_rating_and_the_executive_sees_it_with_its_history(
-    world, open_as, site, manager, executive
+    w6_recs, open_as, site, manager, executive
 ):
     page = open_as()
     page.goto("/")
@@ -57,12 +57,12 @@ def test_manager_changes_a_rating_and_the_executive_sees_it_with_its_history(
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Where the W6 recommendations stand").wait_for()
 
-    page.get_by_role("link", name=world[3].short_title).click()
+    page.get_by_role("link", name=w6_recs[3].short_title).click()
     page.get_by_role("link", name="Change the rating").click()
     page.get_by_role("button", name="Save rating").click()
     # Nothing chosen: the error summary says what to fix, and nothing changed.
     page.get_by_role("alert").get_by_text("Choose a rating.").wait_for()
-    assert Recommendation.objects.get(pk=world[3].pk).rating == ""
+    assert Recommendation.objects.get(pk=w6_recs[3].pk).rating == ""
     page.get_by_label("Green").check()
     page.get_by_label("Why this rating").fill("Every invented audit shows the strategy in use.")
     page.get_by_role("button", name="Save rating").click()
@@ -70,12 +70,12 @@ def test_manager_changes_a_rating_and_the_executive_sees_it_with_its_history(
 
     board = open_as(executive)
     board.goto(reverse("recommendations:dashboard"))
-    row = board.get_by_role("row").filter(has_text=world[3].short_title)
+    row = board.get_by_role("row").filter(has_text=w6_recs[3].short_title)
     assert "Green" in row.inner_text()
-    changes = board.locator("li").filter(has_text=f"SCR W6 {world[3].number}")
+    changes = board.locator("li").filter(has_text=f"SCR W6 {w6_recs[3].number}")
     assert "to Green" in changes.first.inner_text()
     screenshot(board, "dashboard")
-    board.get_by_role("link", name=world[3].short_title).click()
+    board.get_by_role("link", name=w6_recs[3].short_title).click()
     history = board.locator(".tracker-timeline li").first.inner_text()
     assert "Morgan Manager" in history
     assert "Every invented audit shows the strategy in use." in history
@@ -83,11 +83,11 @@ def test_manager_changes_a_rating_and_the_executive_sees_it_with_its_history(
 
 
 def test_agency_evidence_is_accepted_and_the_dashboard_counts_move(
-    world, open_as, executive, manager, agency_a_user, agency_b_user, tmp_path
+    w6_recs, open_as, executive, manager, agency_a_user, agency_b_user, tmp_path
 ):
     board = open_as(executive)
     board.goto(reverse("recommendations:dashboard"))
-    row = board.get_by_role("row").filter(has_text=world[1].short_title)
+    row = board.get_by_role("row").filter(has_text=w6_recs[1].short_title)
     assert row.get_by_role("cell").nth(5).inner_text() == "0"  # accepted
 
     agency = open_as(agency_a_user)
@@ -111,7 +111,7 @@ def test_agency_evidence_is_accepted_and_the_dashboard_counts_move(
     review.get_by_text("Your review was saved.").wait_for()
 
     board.reload()
-    row = board.get_by_role("row").filter(has_text=world[1].short_title)
+    row = board.get_by_role("row").filter(has_text=w6_recs[1].short_title)
     assert row.get_by_role("cell").nth(5).inner_text() == "1"
     agency.goto("/")
     assert "Assured" in agency.get_by_role("row").filter(has_text="SCR W6 1").inner_text()
@@ -126,7 +126,7 @@ def test_agency_evidence_is_accepted_and_the_dashboard_counts_move(
     assert "We adopted" not in other.content()
 
 
-def test_evidence_can_be_sent_with_the_keyboard_alone(world, open_as, agency_a_user, tmp_path):
+def test_evidence_can_be_sent_with_the_keyboard_alone(w6_recs, open_as, agency_a_user, tmp_path):
     page = open_as(agency_a_user)
     page.goto(reverse("recommendations:my_actions"))
     page.keyboard.press("Tab")
@@ -171,9 +171,11 @@ def test_evidence_can_be_sent_with_the_keyboard_alone(world, open_as, agency_a_u
     assert Submission.objects.filter(agency=agency_a_user.agency).count() == 1
 
 
-def test_a_refusal_keeps_what_was_typed_and_works_without_javascript(world, open_as, agency_a_user):
+def test_a_refusal_keeps_what_was_typed_and_works_without_javascript(
+    w6_recs, open_as, agency_a_user
+):
     page = open_as(agency_a_user, java_script_enabled=False)
-    page.goto(reverse("evidence:submission_create") + f"?action={world[1].actions.first().pk}")
+    page.goto(reverse("evidence:submission_create") + f"?action={w6_recs[1].actions.first().pk}")
     page.get_by_label("What your agency did").fill("We adopted the invented standard.")
     page.get_by_role("button", name="Send evidence").click()
     summary = page.locator(".govuk-error-summary")

@@ -11,15 +11,10 @@ import pytest
 from django.urls import reverse
 
 from evidence.models import Submission, SubmissionFile
-from tests import documents, factories, snapshot
+from tests import documents, snapshot
 from tests.intake_helpers import post_evidence
 
 NHS = "943 476 5919"
-
-
-@pytest.fixture
-def action_a(agency_a):
-    return factories.make_action(agency=agency_a)
 
 
 @pytest.fixture

@@ -26,16 +26,6 @@ def clients(manager, agency_a_user, agency_b_user, executive):
     return out
 
 
-@pytest.fixture
-def action_a(agency_a):
-    return factories.make_action(agency=agency_a)
-
-
-@pytest.fixture
-def action_b(agency_b):
-    return factories.make_action(agency=agency_b)
-
-
 def test_the_form_offers_only_the_agencys_own_actions(clients, action_a, action_b):
     response = clients["a"].get(reverse("evidence:submission_create"))
     offered = list(response.context["form"].fields["action"].queryset)

@@ -5,6 +5,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -82,3 +83,31 @@ def test_password_reset_sends_a_link_by_email(client, manager, mailoutbox):
     link = re.search(r"http://testserver(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.content.decode()
+
+
+@pytest.mark.usefixtures("collected_static")
+def test_pages_link_the_collected_hashed_files_as_a_deployment_serves_them(
+    client, w6, manager, agency_a_user
+):
+    """With the production static set-up (manifest, hashed names), every kind
+    of page renders and links files that exist in the collected set."""
+    rec = w6.recommendations.first()
+    pages = [
+        (None, reverse("login")),
+        (manager, reverse("recommendations:dashboard")),
+        (manager, reverse("recommendations:recommendation_detail", args=[rec.pk])),
+        (agency_a_user, reverse("recommendations:my_actions")),
+        (agency_a_user, reverse("evidence:submission_create")),
+    ]
+    root = Path(settings.STATIC_ROOT)
+    for user, url in pages:
+        client.logout()
+        if user:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        linked = re.findall(r'(?:href|src)="/static/([^"]+)"', response.content.decode())
+        assert {name.split("/")[-1].split(".")[0] for name in linked} >= {"tracker", "favicon"}
+        for name in linked:
+            assert re.search(r"\.[0-9a-f]{12}\.", name), f"{name} is not a hashed name"
+            assert (root / name).is_file(), f"{url} links {name}, which was not collected"

@@ -66,11 +66,6 @@ def test_every_project_form_runs_the_guard():
     assert unguarded == {RestrictedTermForm, DashboardFilterForm, VersionedFormMixin}
 
 
-@pytest.fixture
-def action_a(agency_a):
-    return factories.make_action(agency=agency_a)
-
-
 DATE = {"target_date_day": "1", "target_date_month": "6", "target_date_year": "2030"}
 DUE = {"due_date_day": "1", "due_date_month": "6", "due_date_year": "2030"}
 

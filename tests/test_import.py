@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -63,21 +62,18 @@ def csv_file(data):
     return SimpleUploadedFile("plan.csv", text.encode())
 
 
-@pytest.fixture
-def signed_in(manager):
-    client = Client()
-    client.force_login(manager)
-    return client
-
-
 @pytest.mark.parametrize("make_file", [xlsx, csv_file])
-def test_a_valid_plan_is_previewed_then_imported_whole(signed_in, agency_a, agency_b, make_file):
+def test_a_valid_plan_is_previewed_then_imported_whole(
+    manager_client, agency_a, agency_b, make_file
+):
     before = snapshot.take()
-    preview = signed_in.post(URL, {**REVIEW, "spreadsheet": make_file(rows(agency_a, agency_b))})
+    preview = manager_client.post(
+        URL, {**REVIEW, "spreadsheet": make_file(rows(agency_a, agency_b))}
+    )
     assert preview.status_code == 200
     assert "2 recommendations and 2 actions" in preview.content.decode()
     snapshot.assert_unchanged(before)  # a preview saves nothing
-    done = signed_in.post(URL, {"payload": preview.context["payload"]})
+    done = manager_client.post(URL, {"payload": preview.context["payload"]})
     assert done.status_code == 302
     review = Review.objects.get(reference="TEST CSPR 9")
     recs = {r.number: r for r in review.recommendations.all()}
@@ -107,11 +103,11 @@ def test_a_valid_plan_is_previewed_then_imported_whole(signed_in, agency_a, agen
     ],
 )
 def test_one_bad_row_imports_nothing_and_names_the_row(
-    signed_in, agency_a, agency_b, bad_row, message
+    manager_client, agency_a, agency_b, bad_row, message
 ):
     data = rows(agency_a, agency_b) + [bad_row]
     before = snapshot.take()
-    response = signed_in.post(URL, {**REVIEW, "spreadsheet": xlsx(data)})
+    response = manager_client.post(URL, {**REVIEW, "spreadsheet": xlsx(data)})
     assert response.status_code == 400
     assert any(error.startswith(message) for error in response.context["row_errors"])
     assert "Nothing was imported" in response.content.decode()
@@ -119,12 +115,12 @@ def test_one_bad_row_imports_nothing_and_names_the_row(
     assert "943 476 5919" not in response.content.decode()
 
 
-def test_a_wrong_header_or_file_type_is_refused(signed_in, agency_a, agency_b):
+def test_a_wrong_header_or_file_type_is_refused(manager_client, agency_a, agency_b):
     data = rows(agency_a, agency_b)
     data[0] = ["No", "Title"]
-    response = signed_in.post(URL, {**REVIEW, "spreadsheet": xlsx(data)})
+    response = manager_client.post(URL, {**REVIEW, "spreadsheet": xlsx(data)})
     assert "Row 1: the header row must be" in response.context["row_errors"][0]
-    response = signed_in.post(
+    response = manager_client.post(
         URL, {**REVIEW, "spreadsheet": SimpleUploadedFile("plan.pdf", b"%PDF-1.4")}
     )
     assert response.status_code == 400
@@ -132,11 +128,11 @@ def test_a_wrong_header_or_file_type_is_refused(signed_in, agency_a, agency_b):
     assert not Review.objects.filter(reference="TEST CSPR 9").exists()
 
 
-def test_an_altered_preview_is_refused(signed_in, agency_a, agency_b):
-    preview = signed_in.post(URL, {**REVIEW, "spreadsheet": xlsx(rows(agency_a, agency_b))})
+def test_an_altered_preview_is_refused(manager_client, agency_a, agency_b):
+    preview = manager_client.post(URL, {**REVIEW, "spreadsheet": xlsx(rows(agency_a, agency_b))})
     payload = preview.context["payload"]
     before = snapshot.take()
-    response = signed_in.post(URL, {"payload": payload[:-3] + "AAA"}, follow=True)
+    response = manager_client.post(URL, {"payload": payload[:-3] + "AAA"}, follow=True)
     assert "The preview has expired or was altered" in response.content.decode()
     snapshot.assert_unchanged(before)
     assert Recommendation.objects.filter(review__reference="TEST CSPR 9").count() == 0

@@ -12,13 +12,6 @@ from recommendations.models import Action, RatingDefinition
 from tests import factories, snapshot
 
 
-@pytest.fixture
-def signed_in(manager):
-    client = Client()
-    client.force_login(manager)
-    return client
-
-
 def date_fields(prefix, value):
     return {
         f"{prefix}_day": str(value.day),
@@ -27,13 +20,13 @@ def date_fields(prefix, value):
     }
 
 
-def test_a_new_target_date_keeps_the_first_and_records_why(signed_in, manager):
+def test_a_new_target_date_keeps_the_first_and_records_why(manager_client, manager):
     first = datetime.date(2027, 3, 31)
     rec = factories.make_recommendation(target_date=first, original_target_date=first)
     url = reverse("recommendations:target_date_change", args=[rec.pk])
     later = datetime.date(2027, 9, 30)
     data = {**date_fields("target_date", later), "reason": "Trainers unavailable", "version": "1"}
-    assert signed_in.post(url, data).status_code == 302
+    assert manager_client.post(url, data).status_code == 302
     rec.refresh_from_db()
     assert (rec.target_date, rec.original_target_date, rec.version) == (later, first, 2)
     latest = rec.history.latest()
@@ -41,16 +34,16 @@ def test_a_new_target_date_keeps_the_first_and_records_why(signed_in, manager):
         manager,
         "Target date changed: Trainers unavailable",
     )
-    page = signed_in.get(reverse("recommendations:recommendation_detail", args=[rec.pk]))
+    page = manager_client.get(reverse("recommendations:recommendation_detail", args=[rec.pk]))
     assert "Originally 31 March 2027" in page.content.decode()
 
 
-def test_the_first_target_date_set_becomes_the_original(signed_in):
+def test_the_first_target_date_set_becomes_the_original(manager_client):
     rec = factories.make_recommendation()
     url = reverse("recommendations:target_date_change", args=[rec.pk])
     day = datetime.date(2028, 1, 15)
     data = {**date_fields("target_date", day), "reason": "Agreed at the board", "version": "1"}
-    signed_in.post(url, data)
+    manager_client.post(url, data)
     rec.refresh_from_db()
     assert (rec.target_date, rec.original_target_date) == (day, day)
 
@@ -86,13 +79,13 @@ def test_the_first_target_date_set_becomes_the_original(signed_in):
         ),
     ],
 )
-def test_a_bad_target_date_says_what_to_fix_and_keeps_the_input(signed_in, fields, message):
+def test_a_bad_target_date_says_what_to_fix_and_keeps_the_input(manager_client, fields, message):
     first = datetime.date(2027, 3, 31)
     rec = factories.make_recommendation(target_date=first, original_target_date=first)
     url = reverse("recommendations:target_date_change", args=[rec.pk])
     data = {"reason": "Because", "version": "1", **fields}
     before = snapshot.take()
-    response = signed_in.post(url, data)
+    response = manager_client.post(url, data)
     assert response.status_code == 400
     assert message in response.content.decode()
     snapshot.assert_unchanged(before)
@@ -100,10 +93,10 @@ def test_a_bad_target_date_says_what_to_fix_and_keeps_the_input(signed_in, field
         assert f'value="{fields["target_date_year"]}"' in response.content.decode()
 
 
-def test_an_action_is_assigned_and_the_agency_sees_it(signed_in, agency_a, agency_a_user):
+def test_an_action_is_assigned_and_the_agency_sees_it(manager_client, agency_a, agency_a_user):
     rec = factories.make_recommendation()
     due = timezone.localdate() + datetime.timedelta(days=45)
-    response = signed_in.post(
+    response = manager_client.post(
         reverse("recommendations:action_create", args=[rec.pk]),
         {
             "agency": str(agency_a.pk),
@@ -122,7 +115,7 @@ def test_an_action_is_assigned_and_the_agency_sees_it(signed_in, agency_a, agenc
     assert "Audit the invented escalation procedure." in page
 
 
-def test_an_action_with_evidence_stays_with_its_agency(signed_in, agency_a, agency_b, manager):
+def test_an_action_with_evidence_stays_with_its_agency(manager_client, agency_a, agency_b, manager):
     action = factories.make_action(agency=agency_a)
     factories.make_submission(action)
     url = reverse("recommendations:action_edit", args=[action.pk])
@@ -133,7 +126,7 @@ def test_an_action_with_evidence_stays_with_its_agency(signed_in, agency_a, agen
         "reason": "Reworded after the board",
         "version": "1",
     }
-    assert signed_in.post(url, data).status_code == 302
+    assert manager_client.post(url, data).status_code == 302
     action.refresh_from_db()
     assert (action.agency, action.description, action.version) == (agency_a, "Reworded.", 2)
     latest = action.history.latest()
@@ -143,7 +136,7 @@ def test_an_action_with_evidence_stays_with_its_agency(signed_in, agency_a, agen
     )
 
 
-def test_an_action_edit_needs_a_reason(signed_in, agency_a):
+def test_an_action_edit_needs_a_reason(manager_client, agency_a):
     action = factories.make_action(agency=agency_a)
     url = reverse("recommendations:action_edit", args=[action.pk])
     data = {
@@ -153,17 +146,17 @@ def test_an_action_edit_needs_a_reason(signed_in, agency_a):
         "version": "1",
     }
     before = snapshot.take()
-    response = signed_in.post(url, data)
+    response = manager_client.post(url, data)
     assert response.status_code == 400
     assert "Say why you are making this change." in response.content.decode()
     snapshot.assert_unchanged(before)
 
 
-def test_a_rating_definition_is_changed_with_history(signed_in, manager):
+def test_a_rating_definition_is_changed_with_history(manager_client, manager):
     url = reverse("recommendations:rating_definition_edit", args=["green"])
     definition = RatingDefinition.objects.get(rating="green")
     data = {"definition": "On track, with evidence accepted.", "version": str(definition.version)}
-    assert signed_in.post(url, data).status_code == 302
+    assert manager_client.post(url, data).status_code == 302
     definition.refresh_from_db()
     assert definition.definition == "On track, with evidence accepted."
     latest = definition.history.latest()
@@ -171,7 +164,7 @@ def test_a_rating_definition_is_changed_with_history(signed_in, manager):
         manager,
         "Definition of Green changed",
     )
-    dashboard = signed_in.get(reverse("recommendations:dashboard")).content.decode()
+    dashboard = manager_client.get(reverse("recommendations:dashboard")).content.decode()
     assert "On track, with evidence accepted." in dashboard
 
 
@@ -183,12 +176,12 @@ def test_a_rating_definition_is_changed_with_history(signed_in, manager):
     ],
 )
 def test_a_review_moves_the_action(
-    signed_in, agency_a_user, decision, note, action_state, submission_state
+    manager_client, agency_a_user, decision, note, action_state, submission_state
 ):
     action = factories.make_action(agency=agency_a_user.agency, state="evidence_submitted")
     submission = factories.make_submission(action, agency_a_user)
     url = reverse("evidence:submission_review", args=[submission.pk])
-    assert signed_in.post(url, {"decision": decision, "note": note}).status_code == 302
+    assert manager_client.post(url, {"decision": decision, "note": note}).status_code == 302
     action.refresh_from_db()
     submission.refresh_from_db()
     assert (action.state, submission.state) == (action_state, submission_state)

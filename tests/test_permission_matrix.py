@@ -1,49 +1,41 @@
 """Every route × every role × GET and POST gives the status in the matrix.
 
-Every denial leaves the data, history and stored files unchanged, and no
-response to agency A or to an executive contains agency B's sentinel text.
+A denied request is proven harmless by what it asked the database to do: only
+reads, plus the session and access-log writes it is allowed (see
+``harmless_statements``). One denied POST per route family is also checked
+against a full snapshot of every table and stored file, as the cross-check that
+the statement rule itself is sound. No response to agency A, an executive, a
+signed-out or a deactivated user contains agency B's sentinel text.
+
+The admin's routes are in the matrix (so the meta-test sees them) and are
+exercised by tests/test_admin.py.
 """
 
 import re
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
 from tests import factories, snapshot
-from tests.permission_matrix import MATRIX, ROLES, row_for
+from tests.permission_matrix import MATRIX, ROLES, all_routes, row_for
+
+# Every test here runs with the database tests (not after the transactional
+# ones, which leave the database empty), so the module's world is built once.
+pytestmark = pytest.mark.django_db
 
 SENTINEL = "ZZ-AGENCY-B-SENTINEL-7731"
 SUCCESS = {200, 302}
-# Admin URL arguments, by name; the admin answers non-staff before using them.
-ADMIN_KWARGS = {
-    "object_id": "1",
-    "object_pk": "1",
-    "id": "1",
-    "app_label": "accounts",
-    "version_id": "1",
-    "content_type_id": "1",
-    "user_id": "1",
-    "group_id": "1",
-    "uidb64": "MQ",
-    "token": "x",
-}
-
-
-def all_routes(resolver=None, prefix=""):
-    """(route name, pattern) for every named URL pattern, admin included."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-            yield from all_routes(entry, namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{prefix}{entry.name}", entry.pattern
 
 
 ROUTES = sorted({name for name, _ in all_routes()})
+APP_ROUTES = [name for name in ROUTES if not name.startswith("admin:")]
 
 
 def test_every_route_has_a_row():
@@ -57,10 +49,92 @@ def test_every_row_names_a_real_route():
     assert not stale
 
 
-@pytest.fixture
-def world(db):
-    """Agency B's recommendation, action, submission and file (with sentinels),
-    and agency A with an action on a different recommendation."""
+# Statements a refused request may issue: reads, savepoints, and the writes it
+# is allowed to make (its session's expiry, the access log of a denial).
+READ = re.compile(
+    r"^\s*(SELECT|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT"
+    r"|DECLARE \S+ NO SCROLL CURSOR (WITH(OUT)? HOLD )?FOR SELECT)\b",  # .iterator()
+    re.I,
+)
+ALLOWED_WRITE = re.compile(
+    r'^\s*(INSERT INTO|UPDATE|DELETE FROM) "(django_session|evidence_accesslog)"', re.I
+)
+
+
+def harmful(statements):
+    """The statements that are neither reads nor allowed writes."""
+    return [s for s in statements if not (READ.match(s) or ALLOWED_WRITE.match(s))]
+
+
+def test_the_statement_rule_catches_writes_and_passes_reads():
+    assert harmful(['SELECT "x" FROM "recommendations_recommendation"']) == []
+    assert harmful(['UPDATE "django_session" SET "expire_date" = 1']) == []
+    assert harmful(['INSERT INTO "evidence_accesslog" ("user_id") VALUES (1)']) == []
+    assert harmful(['DECLARE "c1" NO SCROLL CURSOR WITH HOLD FOR SELECT 1']) == []
+    writes = [
+        'UPDATE "recommendations_recommendation" SET "rating" = \'green\'',
+        'INSERT INTO "recommendations_historicalrecommendation" ("id") VALUES (1)',
+        'DELETE FROM "evidence_submission" WHERE "id" = 1',
+        'INSERT INTO "django_session_copy" ("k") VALUES (1)',
+        'DECLARE "c1" NO SCROLL CURSOR FOR UPDATE "x" SET "y" = 1',
+    ]
+    assert harmful(writes) == writes
+
+
+def stored_files():
+    root = Path(settings.STORAGES["evidence"]["OPTIONS"]["location"])
+    return sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in root.rglob("*"))
+
+
+@contextmanager
+def proven_harmless(full_snapshot=False):
+    """Run a denied request; fail if it wrote anything it may not. Everything
+    it did is rolled back afterwards, so the next request sees the same world."""
+    files = stored_files()
+    before = snapshot.take() if full_snapshot else None
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        yield
+        bad = harmful([q["sql"] for q in queries.captured_queries])
+        if before is not None:
+            snapshot.assert_unchanged(before)
+        transaction.set_rollback(True)
+    assert not bad, f"a refused request wrote: {bad}"
+    assert stored_files() == files, "a refused request changed the stored files"
+
+
+@contextmanager
+def rolled_back():
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module, inside a transaction rolled back at its end.
+
+    Agency B's recommendation, action, submission and file (with sentinels),
+    and agency A with an action on a different recommendation. Each request a
+    test makes runs in its own savepoint, rolled back after it."""
+    storage = tmp_path_factory.mktemp("matrix-evidence")
+    stores = {
+        **settings.STORAGES,
+        "evidence": {
+            **settings.STORAGES["evidence"],
+            "OPTIONS": {**settings.STORAGES["evidence"]["OPTIONS"], "location": str(storage)},
+        },
+    }
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        override_settings(STORAGES=stores, PASSWORD_HASHERS=hashers),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield _build_world(storage)
+        transaction.set_rollback(True)
+
+
+def _build_world(storage):
     agency_a = factories.make_agency("Agency A (test)", short_name="A")
     agency_b = factories.make_agency("Agency B (test)", short_name="B")
     review = factories.make_review()
@@ -76,10 +150,7 @@ def world(db):
         "inactive": factories.make_user(BUSINESS_MANAGER, username="gone"),
     }
     submission = factories.make_submission(
-        action_b,
-        users["agency_b"],
-        summary=f"Summary {SENTINEL}",
-        impact=f"Impact {SENTINEL}",
+        action_b, users["agency_b"], summary=f"Summary {SENTINEL}", impact=f"Impact {SENTINEL}"
     )
     upload = factories.make_file(submission, content=SENTINEL.encode(), name=f"{SENTINEL}.txt")
     held = factories.make_file(
@@ -89,14 +160,16 @@ def world(db):
         state="held",
         held_reason="Page 1 has no text layer (it may be a scan).",
     )
-    clients = {"anon": Client()}
+    sessions = {}
     for role, user in users.items():
-        clients[role] = Client()
-        clients[role].force_login(user)
+        client = Client()
+        client.force_login(user)
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     users["inactive"].is_active = False
     users["inactive"].save()
     return {
-        "clients": clients,
+        "storage": storage,
+        "sessions": sessions,
         "recommendation": rec_b.pk,
         "action": action_b.pk,
         "request": factories.make_request(action_b, users["manager"]).pk,
@@ -110,47 +183,67 @@ def world(db):
     }
 
 
+@pytest.fixture
+def evidence_storage(matrix_world, settings):
+    """This module's files live in the world's own store (overrides conftest's)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            **settings.STORAGES["evidence"],
+            "OPTIONS": {
+                **settings.STORAGES["evidence"]["OPTIONS"],
+                "location": str(matrix_world["storage"]),
+            },
+        },
+    }
+    return matrix_world["storage"]
+
+
+@pytest.fixture
+def client_as(matrix_world, db):
+    """client_as(role) -> a test client with that role's session (anon: none)."""
+
+    def client_as(role):
+        client = Client()
+        if role != "anon":
+            client.cookies[settings.SESSION_COOKIE_NAME] = matrix_world["sessions"][role]
+        return client
+
+    return client_as
+
+
 def url_for(name, target, world):
     if target is None:
         return reverse(name)
     if target == "reset":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "not-a-token"})
-    if target == "admin":
-        pattern = dict(all_routes())[name]
-        wanted = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", str(pattern))
-        if wanted:
-            return reverse(name, kwargs={a or b: ADMIN_KWARGS[a or b] for a, b in wanted})
-        # Unnamed groups (simple-history's version view): "1" for each.
-        return reverse(name, args=["1"] * str(pattern).count("(["))
     return reverse(name, args=[world[target]])
 
 
-CASES = [(name, method) for name in ROUTES for method in ("GET", "POST")]
+def is_denied(expected_status, role):
+    return expected_status not in SUCCESS or role in ("anon", "inactive")
+
+
+CASES = [(name, method) for name in APP_ROUTES for method in ("GET", "POST")]
 
 
 @pytest.mark.parametrize(("name", "method"), CASES, ids=[f"{n}-{m}" for n, m in CASES])
-def test_route_gives_each_role_the_expected_status(world, name, method):
+def test_route_gives_each_role_the_expected_status(matrix_world, client_as, name, method):
     target, methods = row_for(name)
     expected = methods[method]
-    url = url_for(name, target, world)
+    url = url_for(name, target, matrix_world)
     for role in ROLES:
-        client = world["clients"][role]
-        denied = expected[role] not in SUCCESS or role in ("anon", "inactive")
-        before = snapshot.take() if denied and method == "POST" else None
-        with transaction.atomic():
-            response = getattr(client, method.lower())(url)
-            status = response.status_code
+        denied = is_denied(expected[role], role)
+        with proven_harmless() if denied else rolled_back():
+            response = getattr(client_as(role), method.lower())(url)
             body = b"".join(response) if response.streaming else response.content
-            if before is not None:
-                snapshot.assert_unchanged(before)
-            transaction.set_rollback(True)
-        assert status == expected[role], f"{method} {url} as {role}"
+        assert response.status_code == expected[role], f"{method} {url} as {role}"
         if role in ("anon", "agency_a", "executive", "inactive"):
             assert SENTINEL.encode() not in body, f"{method} {url} leaked to {role}"
 
 
 # AC-01, AC-07 with real bodies: a denied POST carrying every field any form
-# takes (naming agency B's objects) changes nothing and gets the same answer.
+# takes (naming agency B's objects) writes nothing and gets the same answer.
 FULL_BODY = {
     "rating": "green",
     "rating_rationale": "Posted by someone not allowed to.",
@@ -163,22 +256,37 @@ FULL_BODY = {
     "change_reason": "Posted reason",
     "state": "withdrawn",
 }
+# Refused for want of permission (a 400 is the form's answer to no data: with
+# a full body a manager's POST may rightly succeed).
 DENIED_POSTS = [
     (name, role)
-    for name in ROUTES
+    for name in APP_ROUTES
     for role in ROLES
     if row_for(name)[1]["POST"][role] in (403, 404, 405) or role in ("anon", "inactive")
 ]
+# The cross-check: the first denied POST of each route family (URL namespace)
+# is also compared with a full snapshot of every table and stored file.
+FAMILY_CROSS_CHECKS = {}
+for _name, _role in DENIED_POSTS:
+    FAMILY_CROSS_CHECKS.setdefault(_name.split(":")[0] if ":" in _name else "", (_name, _role))
 
 
 @pytest.mark.parametrize(("name", "role"), DENIED_POSTS, ids=[f"{n}-{r}" for n, r in DENIED_POSTS])
-def test_denied_posts_with_data_change_nothing(world, name, role):
+def test_denied_posts_with_data_change_nothing(matrix_world, client_as, name, role):
     target, methods = row_for(name)
-    url = url_for(name, target, world)
-    body = {**FULL_BODY, "action": "1", "agency": "1", "submission": str(world["submission"])}
-    before = snapshot.take()
-    with transaction.atomic():
-        response = world["clients"][role].post(url, body)
-        snapshot.assert_unchanged(before)
-        transaction.set_rollback(True)
+    url = url_for(name, target, matrix_world)
+    body = {
+        **FULL_BODY,
+        "action": str(matrix_world["action"]),
+        "agency": "1",
+        "submission": str(matrix_world["submission"]),
+    }
+    full = (name, role) in FAMILY_CROSS_CHECKS.values()
+    with proven_harmless(full_snapshot=full):
+        response = client_as(role).post(url, body)
     assert response.status_code == methods["POST"][role]
+
+
+def test_every_route_family_has_a_full_snapshot_cross_check():
+    families = {name.split(":")[0] if ":" in name else "" for name in APP_ROUTES}
+    assert set(FAMILY_CROSS_CHECKS) == families

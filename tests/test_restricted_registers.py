@@ -1,6 +1,6 @@
-"""The restricted-terms and restricted-document registers (ID-12; issue 5 items
-3 and 4): only fingerprints are kept, and what they fingerprint is refused at
-every entry point, including re-saved and excerpted copies."""
+"""The restricted-terms and restricted-document registers (ID-12, AC-21): only
+fingerprints are kept, and what they fingerprint is refused at every entry
+point, including re-saved and excerpted copies."""
 
 import hashlib
 
@@ -39,11 +39,6 @@ def agency_client(agency_a_user):
     client = Client()
     client.force_login(agency_a_user)
     return client
-
-
-@pytest.fixture
-def action_a(agency_a):
-    return factories.make_action(agency=agency_a)
 
 
 def dump_everything() -> str:

@@ -7,6 +7,6 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake checks"
 
     def ready(self):
-        from scr_tracker.intake import backstop
+        from scr_tracker.intake import backstop, checks  # noqa: F401 (checks register)
 
         backstop.connect()

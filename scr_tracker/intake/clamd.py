@@ -27,6 +27,16 @@ def _connect(address: str, timeout: float) -> socket.socket:
     return socket.create_connection((host, int(port)), timeout=timeout)
 
 
+def ping(address: str, timeout: float = 3) -> bool:
+    """Whether clamd answers PING at ``address``."""
+    try:
+        with _connect(address, timeout) as sock:
+            sock.sendall(b"zPING\0")
+            return sock.recv(16).rstrip(b"\0") == b"PONG"
+    except (OSError, ValueError):
+        return False
+
+
 def scan(data: bytes) -> None:
     """Raise Refused unless clamd is not configured or says the data is clean."""
     address = settings.CLAMD_ADDRESS
