@@ -104,11 +104,12 @@ class SubmissionForm(GuardedFormMixin, forms.Form):
         cleaned = super().clean()
         action = cleaned.get("action")
         if action is not None and self.checked_files:
-            self._refuse_repeats(action)
+            self.refuse_repeats(action)
             self._refuse_over_quota()
         return cleaned
 
-    def _refuse_repeats(self, action):
+    def refuse_repeats(self, action) -> bool:
+        """Add an error for each file already sent for ``action``; True if any."""
         earlier = SubmissionFile.objects.filter(
             submission__action=action,
             sha256__in=[c.sha256 for c in self.checked_files],
@@ -120,6 +121,7 @@ class SubmissionForm(GuardedFormMixin, forms.Form):
                 f"File {position} was already sent for this action on "
                 f"{previous.submission.submitted_at:%-d %B %Y}. Remove it from this submission.",
             )
+        return bool(self.errors.get("files"))
 
     def _refuse_over_quota(self):
         used = SubmissionFile.objects.filter(submission__agency=self.agency).aggregate(

@@ -219,8 +219,8 @@ def submission_create(request):
     agency = Agency.objects.get(pk=agency_id)
     if request.method == "POST":
         form = SubmissionForm(request.POST, request.FILES, agency=agency)
-        if form.is_valid():
-            submission = _save_submission(request.user, form)
+        submission = _save_submission(request.user, form) if form.is_valid() else None
+        if submission is not None:
             held = submission.files.filter(state=SubmissionFile.State.HELD).count()
             message = "Your evidence was sent to the partnership."
             if held:
@@ -238,11 +238,19 @@ def submission_create(request):
 
 
 def _save_submission(user, form):
-    """One transaction for the rows; stored files are deleted again if it fails."""
+    """One transaction for the rows; stored files are deleted again if it fails.
+
+    The action's row is locked first and the "already sent" check made again
+    under the lock, so the same file sent twice at once (a double click) is
+    stored once: the second request waits, then finds the first's file and
+    gets the form back with that error (None is returned)."""
     stored = []
     action = form.cleaned_data["action"]
     try:
         with transaction.atomic(), changes_by(user, "Evidence submitted by the agency"):
+            action = Action.objects.select_for_update().get(pk=action.pk)
+            if form.refuse_repeats(action):
+                return None
             submission = Submission.objects.create(
                 action=action,
                 agency=form.agency,

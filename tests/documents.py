@@ -16,10 +16,20 @@ def _pdf_string(text: str) -> str:
     return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 
 
-def make_pdf(pages=("Invented evidence.",), info=None, comments=None, picture_pages=()):
+def make_pdf(
+    pages=("Invented evidence.",),
+    info=None,
+    comments=None,
+    picture_pages=(),
+    catalog_extra="",
+    page_extra="",
+    orphans=(),
+):
     """pages: the text of each page (lines split on newlines). info: document
     properties. comments: {page index: note}. picture_pages: pages drawn as an
-    image only, with no text layer, as a scanner makes them."""
+    image only, with no text layer, as a scanner makes them. catalog_extra and
+    page_extra: more entries for the catalogue and each page dictionary (PDF
+    syntax). orphans: object bodies that nothing in the document refers to."""
     objects = []  # bodies, numbered from 1
 
     def add(body):
@@ -51,12 +61,14 @@ def make_pdf(pages=("Invented evidence.",), info=None, comments=None, picture_pa
             add(
                 f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 612 792] "
                 f"/Contents {content} 0 R /Resources << /Font << /F1 {font} 0 R >> "
-                f"/XObject << /Im1 {picture} 0 R >> >>{annots} >>"
+                f"/XObject << /Im1 {picture} 0 R >> >>{annots}{page_extra} >>"
             )
         )
     kids = " ".join(f"{p} 0 R" for p in page_ids)
     assert add(f"<< /Type /Pages /Kids [{kids}] /Count {len(page_ids)} >>") == pages_id
-    catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>")
+    catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R {catalog_extra}>>")
+    for body in orphans:
+        add(body)
     info_id = None
     if info:
         entries = " ".join(f"/{key} {_pdf_string(value)}" for key, value in info.items())
@@ -219,7 +231,7 @@ ODF_NS = (
 )
 
 
-def make_odf(kind="odt", body="Invented evidence.", author=None, encrypted=False):
+def make_odf(kind="odt", body="Invented evidence.", author=None, encrypted=False, extra=None):
     mimetype = f"application/vnd.oasis.opendocument.{'text' if kind == 'odt' else 'spreadsheet'}"
     if kind == "odt":
         inner = "".join(
@@ -250,6 +262,7 @@ def make_odf(kind="odt", body="Invented evidence.", author=None, encrypted=False
             f"<office:document-meta {ODF_NS}><office:meta><dc:creator>{escape(author)}"
             "</dc:creator></office:meta></office:document-meta>"
         )
+    entries.update(extra or {})
     return _zip(entries, first="mimetype")
 
 

@@ -10,9 +10,9 @@ import stat
 import pytest
 from django.urls import reverse
 
-from evidence.models import Submission, SubmissionFile
+from evidence.models import SubmissionFile
 from tests import documents, snapshot
-from tests.intake_helpers import post_evidence
+from tests.intake_helpers import accepted, post_evidence, refused
 
 NHS = "943 476 5919"
 
@@ -21,21 +21,6 @@ NHS = "943 476 5919"
 def client_a(client, agency_a_user):
     client.force_login(agency_a_user)
     return client
-
-
-def refused(client, action, files, **fields):
-    """Post, assert the form was refused and nothing changed; return the errors."""
-    before = snapshot.take()
-    response = post_evidence(client, action, files, **fields)
-    assert response.status_code == 400
-    snapshot.assert_unchanged(before)
-    return " ".join(str(e) for errors in response.context["form"].errors.values() for e in errors)
-
-
-def accepted(client, action, files, **fields):
-    response = post_evidence(client, action, files, **fields)
-    assert response.status_code == 302, response.context and response.context["form"].errors
-    return Submission.objects.latest("pk")
 
 
 # --- Clean files of every type are taken, and stored as the server names them -----
@@ -192,6 +177,10 @@ def test_content_that_is_not_what_the_name_says_is_refused(client_a, action_a, n
         ("report.pdf. ", "report.pdf"),
         ("re\u202eport.pdf", "report.pdf"),
         ("x.php%00.pdf", "x.php%00.pdf"),
+        # Control characters (C0 and C1, NUL among them) are removed before
+        # anything is stored or shown.
+        ("report\x00.pdf", "report.pdf"),
+        ("re\x1b[31mport\x85\x7f.pdf", "re[31mport.pdf"),
     ],
 )
 def test_file_names_are_sanitised_for_display_only(client_a, action_a, sent, shown):  # UP-03
@@ -199,6 +188,10 @@ def test_file_names_are_sanitised_for_display_only(client_a, action_a, sent, sho
     upload = submission.files.get()
     assert upload.original_name == shown
     assert upload.file.name.endswith(".bin") and "/" not in upload.file.name
+    detail = reverse("evidence:submission_detail", args=[submission.pk])
+    page = client_a.get(detail).content.decode()
+    assert shown in page
+    assert not any(c in page for c in "\x00\x1b\x85\x7f\u202e")
 
 
 def test_size_limit_at_the_limit_and_one_byte_over(client_a, action_a, settings):  # UP-04

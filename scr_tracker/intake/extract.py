@@ -95,6 +95,7 @@ def _pdf(extension, data, result):
         raise Refused(PROTECTED)
     if page_count > settings.INTAKE_MAX_PDF_PAGES:
         raise Refused(f"PDFs can have at most {settings.INTAKE_MAX_PDF_PAGES} pages. Split it.")
+    _pdf_objects(reader, result)
     try:
         _pdf_properties(reader, result)
     except Exception:  # noqa: BLE001 - any failure to read is a hold, never a pass
@@ -114,6 +115,69 @@ def _pdf(extension, data, result):
             result.unreadable.append(f"page {number} has no text layer (it may be a scan)")
         if comments:
             result.parts.append(Part(f"comments on page {number}", comments))
+
+
+def _pdf_objects(reader, result):
+    """Every object in the file, used by a page or not: any that acts (scripts,
+    launching, sending, opening other files) refuses the file; the text of
+    objects no page or property uses is checked like the pages' text."""
+    from pypdf.generic import IndirectObject, StreamObject
+
+    from scr_tracker.intake import active
+
+    numbers = {(num, gen) for gen, table in reader.xref.items() for num in table}
+    numbers |= {(num, 0) for num in reader.xref_objStm}
+    loose = []
+    try:
+        reachable = _pdf_reachable(reader)
+        for num, gen in sorted(numbers):
+            value = reader.get_object(IndirectObject(num, gen, reader))
+            active.check_pdf_object(value)
+            if (num, gen) not in reachable and value is not None:
+                loose.append(_pdf_strings(value))
+                if isinstance(value, StreamObject):
+                    loose.append(value.get_data().decode("latin-1"))
+    except Refused:
+        raise
+    except Exception:  # noqa: BLE001 - what cannot be checked is held, never passed
+        _note(result, "parts of it could not be checked for scripts")
+        return
+    text = "\n".join(t for t in loose if t.strip())
+    if text:
+        result.parts.append(Part("parts of the PDF that no page shows", text))
+
+
+def _pdf_reachable(reader) -> set:
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen, stack = set(), [reader.trailer]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, IndirectObject):
+            key = (value.idnum, value.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            stack.append(value.get_object())
+        elif isinstance(value, DictionaryObject):
+            stack.extend(value.values())
+        elif isinstance(value, ArrayObject):
+            stack.extend(value)
+    return seen
+
+
+def _pdf_strings(value, depth=0) -> str:
+    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, TextStringObject
+
+    if depth > 50:
+        return ""
+    if isinstance(value, TextStringObject | ByteStringObject):
+        return str(value) if isinstance(value, TextStringObject) else value.decode("latin-1")
+    if isinstance(value, DictionaryObject):
+        return "\n".join(_pdf_strings(v, depth + 1) for v in value.values())
+    if isinstance(value, ArrayObject):
+        return "\n".join(_pdf_strings(v, depth + 1) for v in value)
+    return ""
 
 
 def _pdf_properties(reader, result):
@@ -183,22 +247,45 @@ def _office(extension, data, result):
         )
         if b"encryption-data" in manifest:
             raise Refused(PROTECTED)
+    from scr_tracker.intake import active
+
     sheet_names = _sheet_names(package, names) if extension == "xlsx" else {}
+    links = []
     for member in members:
         name = member.filename
         lower = name.lower()
+        active.check_part_name(name)
+        if name.endswith("/") or lower in _NOT_TEXT:
+            continue
         if "/embeddings/" in lower or lower.startswith("object ") or "/object " in lower:
             _note(result, "it has other files embedded in it")
-        elif lower.endswith((".jpg", ".jpeg", ".png", ".tif", ".tiff")):
+        elif lower.endswith(_PICTURES):
             _check_embedded_picture(package.read(name), result)
-        elif lower.endswith(".xml") and "/theme/" not in lower:
+        elif lower.endswith(".rels"):
+            links.extend(active.relationship_targets(package.read(name)))
+        elif lower.endswith((".xml", ".rdf")):
+            data = package.read(name)
+            active.check_part_content(name, data)
+            if "/theme/" in lower:
+                continue
             try:
-                text = _xml_text(package.read(name), properties=_is_properties(lower))
+                text = _xml_text(data, properties=_is_properties(lower))
             except Exception:  # noqa: BLE001 - unreadable XML is a hold, never a pass
                 _note(result, "part of it could not be read")
                 continue
             if text.strip():
                 result.parts.append(Part(_where_in_package(lower, sheet_names), text))
+        else:
+            # Neither text the tracker reads nor a picture: a person looks first.
+            _note(result, "it has a part the tracker cannot read")
+    if any(link.strip() for link in links):
+        result.parts.append(Part("the links in it", "\n".join(links), by_line=True))
+
+
+# Parts that carry no text: the package's own type marker, and LibreOffice's
+# record of where it laid out the pages.
+_NOT_TEXT = {"mimetype", "layout-cache"}
+_PICTURES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svm")
 
 
 def _check_unpacked_size(members, packed_size):

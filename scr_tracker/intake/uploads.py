@@ -5,6 +5,7 @@ piece of text in it. A refusal raises Refused with a message naming the file
 by its position ("File 2"), since the name itself may be what is wrong."""
 
 import hashlib
+import logging
 import os
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from scr_tracker.intake.guard import (
 )
 
 _CONTROL = {"Cc", "Cf", "Zl", "Zp"}
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -75,6 +77,13 @@ def check_upload(upload, position: int) -> CheckedFile:
         extracted = inspect(extension, data)
     except Refused as refusal:
         raise Refused(f"{label} ({name}): {refusal}") from None
+    except Exception as exc:  # noqa: BLE001 - a reader's crash is a refusal, never a 500
+        # One line, the error's kind only: its text may quote the file.
+        logger.warning("intake: %s could not be read (%s)", label, type(exc).__name__)
+        raise Refused(
+            f"{label} ({name}) could not be read: it may be damaged. Nothing was saved. "
+            f"Open it, save it again as .{extension} and upload the new copy."
+        ) from None
     all_words = []
     for part in extracted.parts:
         where = f"{label} ({name})" + (f", {part.where}" if part.where else "")
