@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lock lint format clean bench-guard assets screenshots
+.PHONY: run test setup lock lint format clean bench-guard fuzz assets screenshots
 
 $(STAMP): requirements.lock tools/bootstrap-venv
 	@tools/bootstrap-venv $(VENV)
@@ -32,6 +32,10 @@ lock:
 
 bench-guard: $(STAMP)
 	@$(PY) benchmarks/guard.py
+
+# The intake fuzz test at length: 400 mutated files per type, with figures.
+fuzz: $(STAMP)
+	@FUZZ_CASES=400 TEST_WORKERS=0 tools/run-tests tests/test_intake_fuzz.py -s -q
 
 # Rebuild scr_tracker/static/tracker/ from frontend/ (needs Node and npm; the
 # built files are committed, so running and testing the tracker do not).
