@@ -162,6 +162,13 @@ def manager_client(manager):
 
 
 @pytest.fixture
+def client_a(client, agency_a_user):
+    """The test client, signed in as agency A's user."""
+    client.force_login(agency_a_user)
+    return client
+
+
+@pytest.fixture
 def action_a(agency_a):
     """An action of agency A's on a recommendation of its own."""
     return make_action(agency=agency_a)

@@ -19,12 +19,6 @@ NHS = "943 476 5919"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-@pytest.fixture
-def client_a(client, agency_a_user):
-    client.force_login(agency_a_user)
-    return client
-
-
 # --- PDF actions: refused, with "print it to PDF again" ------------------------------
 
 JS = "<< /S /JavaScript /JS (app.alert\\(1\\)) >>"

@@ -17,12 +17,6 @@ from tests.intake_helpers import accepted, post_evidence, refused
 NHS = "943 476 5919"
 
 
-@pytest.fixture
-def client_a(client, agency_a_user):
-    client.force_login(agency_a_user)
-    return client
-
-
 # --- Clean files of every type are taken, and stored as the server names them -----
 
 CLEAN_FILES = {

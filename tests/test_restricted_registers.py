@@ -7,7 +7,6 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from evidence.models import SubmissionFile
@@ -25,20 +24,6 @@ REPORT = (
     "itself a sign of risk that no single agency could see."
 )
 TERM = "Invented Pseudonym"
-
-
-@pytest.fixture
-def manager_client(manager):
-    client = Client()
-    client.force_login(manager)
-    return client
-
-
-@pytest.fixture
-def agency_client(agency_a_user):
-    client = Client()
-    client.force_login(agency_a_user)
-    return client
 
 
 def dump_everything() -> str:
@@ -75,10 +60,10 @@ def test_a_term_is_kept_only_as_keyed_hashes(manager_client, caplog):
         "Ínvénted Pséudonym",
     ],
 )
-def test_text_with_a_registered_term_is_refused(agency_client, action_a, text):
+def test_text_with_a_registered_term_is_refused(client_a, action_a, text):
     factories.make_restricted_term(TERM)
     before = snapshot.take()
-    response = post_evidence(agency_client, action_a, [("x.txt", b"fine\n")], summary=text)
+    response = post_evidence(client_a, action_a, [("x.txt", b"fine\n")], summary=text)
     assert response.status_code == 400
     message = " ".join(response.context["form"].errors["summary"])
     assert "restricted list" in message and "Pseudonym" not in message
@@ -88,20 +73,20 @@ def test_text_with_a_registered_term_is_refused(agency_client, action_a, text):
 @pytest.mark.parametrize(
     "text", ["The Invented approach", "A pseudonym was used", "Inventedpseudonym"]
 )
-def test_parts_of_a_term_are_not_the_term(agency_client, action_a, text):
+def test_parts_of_a_term_are_not_the_term(client_a, action_a, text):
     factories.make_restricted_term(TERM)
-    response = post_evidence(agency_client, action_a, [("x.txt", b"fine\n")], summary=text)
+    response = post_evidence(client_a, action_a, [("x.txt", b"fine\n")], summary=text)
     assert response.status_code == 302
 
 
-def test_a_term_in_a_file_or_its_name_is_refused(agency_client, action_a):
+def test_a_term_in_a_file_or_its_name_is_refused(client_a, action_a):
     factories.make_restricted_term(TERM)
     for name, content in [
         ("notes.docx", documents.make_docx(f"Visit to {TERM}", split_runs=True)),
         (f"{TERM} notes.txt", b"clean\n"),
     ]:
         before = snapshot.take()
-        response = post_evidence(agency_client, action_a, [(name, content)])
+        response = post_evidence(client_a, action_a, [(name, content)])
         assert response.status_code == 400
         assert "restricted list" in str(response.context["form"].errors["files"])
         snapshot.assert_unchanged(before)
@@ -150,9 +135,9 @@ def test_registering_an_identifying_document_is_allowed(manager_client):
     register(manager_client, "report.pdf", documents.make_pdf([REPORT, "NHS 943 476 5919"]))
 
 
-def refused_upload(agency_client, action, name, content):
+def refused_upload(client_a, action, name, content):
     before = snapshot.take()
-    response = post_evidence(agency_client, action, [(name, content)])
+    response = post_evidence(client_a, action, [(name, content)])
     assert response.status_code == 400
     message = str(response.context["form"].errors["files"])
     assert "must not be kept in the tracker" in message
@@ -160,41 +145,39 @@ def refused_upload(agency_client, action, name, content):
     snapshot.assert_unchanged(before)
 
 
-def test_the_same_file_is_refused(manager_client, agency_client, action_a):
+def test_the_same_file_is_refused(manager_client, client_a, action_a):
     content = documents.make_docx(REPORT)
     register(manager_client, "report.docx", content)
-    refused_upload(agency_client, action_a, "copy.docx", content)
+    refused_upload(client_a, action_a, "copy.docx", content)
 
 
-def test_a_resaved_copy_in_another_format_is_refused(manager_client, agency_client, action_a):
+def test_a_resaved_copy_in_another_format_is_refused(manager_client, client_a, action_a):
     register(manager_client, "report.docx", documents.make_docx(REPORT))
     retyped = REPORT.upper().replace(",", " ,").replace(". ", ".\n")
-    refused_upload(agency_client, action_a, "resaved.pdf", documents.make_pdf(retyped.split("\n")))
+    refused_upload(client_a, action_a, "resaved.pdf", documents.make_pdf(retyped.split("\n")))
 
 
-def test_an_excerpt_inside_other_text_is_refused(manager_client, agency_client, action_a):
+def test_an_excerpt_inside_other_text_is_refused(manager_client, client_a, action_a):
     register(manager_client, "report.docx", documents.make_docx(REPORT))
     excerpt = " ".join(REPORT.split()[20:55])  # about two sentences
     text = f"Our agency's own update.\n{excerpt}\nWe have since changed our procedure.\n"
-    refused_upload(agency_client, action_a, "update.txt", text.encode())
+    refused_upload(client_a, action_a, "update.txt", text.encode())
 
 
-def test_an_excerpt_pasted_into_a_text_field_is_refused(manager_client, agency_client, action_a):
+def test_an_excerpt_pasted_into_a_text_field_is_refused(manager_client, client_a, action_a):
     register(manager_client, "report.docx", documents.make_docx(REPORT))
     excerpt = " ".join(REPORT.split()[10:45])
-    response = post_evidence(agency_client, action_a, [("x.txt", b"fine\n")], impact=excerpt)
+    response = post_evidence(client_a, action_a, [("x.txt", b"fine\n")], impact=excerpt)
     assert response.status_code == 400
     assert "must not be kept" in str(response.context["form"].errors["impact"])
 
 
-def test_unrelated_text_and_published_recommendations_pass(
-    manager_client, agency_client, agency_a, w6
-):
+def test_unrelated_text_and_published_recommendations_pass(manager_client, client_a, agency_a, w6):
     recommendation = w6.recommendations.order_by("number").first()
     # A report quotes the published recommendations; quoting them is still fine.
     register(manager_client, "report.docx", documents.make_docx(f"{REPORT}\n{recommendation.text}"))
     action = factories.make_action(recommendation=recommendation, agency=agency_a)
     content = f"We acted on this recommendation:\n{recommendation.text}\nTraining followed.\n"
-    response = post_evidence(agency_client, action, [("update.txt", content.encode())])
+    response = post_evidence(client_a, action, [("update.txt", content.encode())])
     assert response.status_code == 302
     assert SubmissionFile.objects.count() == 1
