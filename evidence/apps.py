@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class EvidenceConfig(AppConfig):
     name = "evidence"
+
+    def ready(self):
+        from evidence import pages
+        from recommendations import pages as recommendation_pages
+
+        recommendation_pages.add_part("recommendation", pages.recommendation_evidence)
+        recommendation_pages.add_part("my_actions", pages.open_requests)

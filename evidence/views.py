@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -169,15 +168,11 @@ def submission_review(request, pk):
 
 def _action_follows_review(action, decision):
     """Accepted evidence assures the action; returned evidence puts it back in
-    progress (unless other evidence already assured it)."""
+    progress (unless it is already assured). See Action.evidence_accepted."""
     if decision == Submission.State.ACCEPTED:
-        action.state = Action.State.ASSURED
-    elif action.state != Action.State.ASSURED:
-        action.state = Action.State.IN_PROGRESS
+        action.evidence_accepted()
     else:
-        return
-    action.version = F("version") + 1
-    action.save(update_fields=["state", "version", "updated_at"])
+        action.evidence_returned()
 
 
 def _still_in_scope(user, submission):
@@ -277,10 +272,7 @@ def _save_submission(user, form):
                 for asked in AssuranceRequest.objects.open().filter(action=action):
                     asked.state, asked.answer = AssuranceRequest.State.ANSWERED, submission
                     asked.save(update_fields=["state", "answer"])
-            if action.state in (Action.State.NOT_STARTED, Action.State.IN_PROGRESS):
-                action.state = Action.State.EVIDENCE_SUBMITTED
-                action.version = F("version") + 1
-                action.save(update_fields=["state", "version", "updated_at"])
+            action.evidence_submitted()
             _still_in_scope(user, submission)
     except BaseException:
         for name in stored:

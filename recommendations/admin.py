@@ -2,13 +2,12 @@ from django.contrib import admin
 
 from recommendations.models import (
     Action,
-    BoardSnapshot,
     RatingDefinition,
     Recommendation,
     Review,
     SignOff,
 )
-from scr_tracker.admin import AuditedAdmin, ReadOnlyAdminMixin, ReadOnlyAuditedAdmin
+from scr_tracker.admin import AuditedAdmin, ReadOnlyAuditedAdmin
 
 
 @admin.register(Review)
@@ -48,10 +47,3 @@ class SignOffAdmin(ReadOnlyAuditedAdmin):
 
     list_display = ["__str__", "signed_by", "signed_at", "version"]
     list_select_related = ["recommendation__review", "signed_by"]
-
-
-@admin.register(BoardSnapshot)
-class BoardSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Snapshots are frozen: shown, never changed or deleted."""
-
-    list_display = ["board_date", "title", "review", "taken_by", "taken_at"]

@@ -1,8 +1,18 @@
 from django.apps import AppConfig
 
 
+def published_texts():
+    """(text, sub-points) of every published recommendation, for the intake guard."""
+    from recommendations.models import Recommendation
+
+    return Recommendation.objects.values_list("text", "sub_points")
+
+
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
 
     def ready(self):
         from recommendations import checks  # noqa: F401 (registers the start-up checks)
+        from scr_tracker.intake import guard
+
+        guard.add_published_source(published_texts)

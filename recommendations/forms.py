@@ -4,7 +4,14 @@ from django import forms
 from django.utils import timezone
 
 from recommendations.concurrency import VersionedFormMixin
-from recommendations.models import Action, Rating, RatingDefinition, Recommendation, Review
+from recommendations.models import (
+    HAND_STATES,
+    Action,
+    Rating,
+    RatingDefinition,
+    Recommendation,
+    Review,
+)
 from scr_tracker.accounts.models import Agency
 from scr_tracker.govuk import GovukDateField
 from scr_tracker.intake.forms import GuardedFormMixin
@@ -121,6 +128,17 @@ class ActionForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
                 self.fields[
                     "agency"
                 ].help_text = "The agency has sent evidence for this action, so it cannot move."
+            # Assured comes from accepted evidence or the "assured without
+            # evidence" decision, never from this form.
+            current = self.instance.state
+            offered = [(v, label) for v, label in Action.State.choices if v in HAND_STATES]
+            if current not in HAND_STATES:
+                offered.insert(0, (current, Action.State(current).label))
+            self.fields["state"].choices = offered
+            self.fields["state"].help_text = (
+                "Evidence moves the state on. To record an action as assured with no "
+                "evidence, use “Assured without evidence” on the recommendation's page."
+            )
         self.fields["description"].widget.attrs["rows"] = 4
 
     def clean_due_date(self):
@@ -145,45 +163,29 @@ class RatingDefinitionForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm
         fields = ["definition"]
 
 
-NOT_RATED = "none"
+class AssureWithoutEvidenceForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
+    """A business manager's explicit decision that an action is assured although
+    no evidence was accepted for it; the reason is kept in the history and shown
+    wherever the action's assurance is."""
 
-
-class DashboardFilterForm(forms.Form):
-    """The dashboard's filters and the "what changed since" date (GET)."""
-
-    review = forms.ModelChoiceField(
-        queryset=Review.objects.all(),
-        required=False,
-        empty_label="All reviews",
-        error_messages={"invalid_choice": "Choose a review from the list."},
-    )
-    rating = forms.ChoiceField(
-        choices=[("", "All ratings"), *Rating.choices, (NOT_RATED, "Not yet rated")],
-        required=False,
-        error_messages={"invalid_choice": "Choose a rating from the list."},
-    )
-    agency = forms.ModelChoiceField(
-        queryset=Agency.objects.order_by("name"),
-        required=False,
-        empty_label="All agencies",
-        label="Agency with an action",
-        error_messages={"invalid_choice": "Choose an agency from the list."},
-    )
-    overdue = forms.BooleanField(required=False, label="Only overdue recommendations")
-    since = forms.DateField(
-        required=False,
-        label="Show changes since",
-        help_text="For example, 2026-10-01",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"class": "govuk-input--width-10"}),
-        error_messages={"invalid": "Enter the date as year-month-day, for example 2026-10-01."},
+    reason = forms.CharField(
+        label="Why is this action assured without accepted evidence?",
+        help_text="For example, what the partnership saw for itself. Shown on the sign-off "
+        "page, the recommendation's page and the board pack.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why the action is assured without evidence."},
     )
 
-    def clean_since(self):
-        value = self.cleaned_data["since"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date to show changes since must be today or earlier.")
-        return value
+    class Meta:
+        model = Action
+        fields = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.state == Action.State.ASSURED:
+            raise forms.ValidationError("This action is already assured.")
+        return cleaned
 
 
 class SignOffForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
@@ -198,20 +200,6 @@ class SignOffForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = []
-
-
-class SnapshotForm(GuardedFormMixin, forms.Form):
-    title = forms.CharField(
-        label="Board meeting",
-        help_text="For example, Executive board, June",
-        max_length=200,
-        error_messages={"required": "Name the board meeting."},
-    )
-    board_date = GovukDateField(
-        label="Board date",
-        help_text="For example, 27 3 2027",
-        error_messages={"required": "Enter the board date."},
-    )
 
 
 class ImportForm(GuardedFormMixin, forms.ModelForm):

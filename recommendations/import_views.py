@@ -91,4 +91,4 @@ def _confirm(request):
         f"{review.reference} was imported with {count} recommendations, "
         f"on {timezone.localdate():%-d %B %Y}.",
     )
-    return redirect("recommendations:dashboard")
+    return redirect("reporting:dashboard")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from scr_tracker.accounts.models import Agency
@@ -93,6 +93,9 @@ RATING_TAG_CLASSES = {
 NOT_RATED_TAG_CLASS = "govuk-tag--grey"
 
 
+SIGNED_OFF = "Signed off"
+NEEDS_SIGNING_OFF_AGAIN = "Needs signing off again"
+
 VERSION_HELP = "Goes up by one with every edit; an edit made from an older version is refused."
 
 
@@ -134,23 +137,39 @@ class RecommendationQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("review").order_by("review__reference", "number")
 
-    def for_dashboard(self):
-        """With each recommendation's actions (and their agencies) and its
-        evidence counts: accepted, and awaiting review."""
+    def with_actions(self):
+        """With each recommendation's actions and their agencies (one more query)."""
+        return self.prefetch_related(Prefetch("actions", Action.objects.select_related("agency")))
 
-        def evidence(state):
-            return Count(
-                "actions__submissions",
-                filter=Q(actions__submissions__state=state),
-                distinct=True,
-            )
+    def with_sign_off(self):
+        """Annotated with ``signed_off_version``: the version the latest business
+        manager's sign-off was given for (None when never signed off). Compare it
+        with ``version`` (see Recommendation.sign_off_state)."""
+        latest = SignOff.objects.filter(
+            recommendation=OuterRef("pk"), kind=SignOff.Kind.MANAGER
+        ).order_by("-signed_at", "-pk")
+        return self.annotate(signed_off_version=Subquery(latest.values("version")[:1]))
 
+    def needing_sign_off(self):
+        """Signed off as Complete, then changed: it needs signing off again."""
         return (
-            self.for_list()
-            .annotate(
-                evidence_accepted=evidence("accepted"), evidence_awaiting=evidence("submitted")
+            self.with_sign_off()
+            .filter(rating=Rating.COMPLETE)
+            .exclude(signed_off_version=F("version"))
+        )
+
+    def ready_for_sign_off(self):
+        """Not Complete, with actions, every one of them assured."""
+        return (
+            self.exclude(rating=Rating.COMPLETE)
+            .filter(Exists(Action.objects.filter(recommendation=OuterRef("pk"))))
+            .exclude(
+                Exists(
+                    Action.objects.filter(recommendation=OuterRef("pk")).exclude(
+                        state=Action.State.ASSURED
+                    )
+                )
             )
-            .prefetch_related(Prefetch("actions", Action.objects.select_related("agency")))
         )
 
 
@@ -242,6 +261,15 @@ class Recommendation(models.Model):
         )
 
     @property
+    def sign_off_state(self) -> str:
+        """ "signed off", "needs signing off again" or "" (never signed off), from
+        the ``signed_off_version`` annotation (RecommendationQuerySet.with_sign_off)."""
+        signed = self.signed_off_version
+        if signed is None:
+            return ""
+        return SIGNED_OFF if signed == self.version else NEEDS_SIGNING_OFF_AGAIN
+
+    @property
     def agencies(self) -> list:
         """The agencies with actions, by name (from prefetched actions)."""
         return sorted({action.agency for action in self.actions.all()}, key=lambda a: a.name)
@@ -262,8 +290,23 @@ class Action(models.Model):
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="actions")
     description = models.TextField(help_text="What the agency must do, and what would show it.")
+
+    class Assurance(models.TextChoices):
+        EVIDENCE = "evidence", "Accepted evidence"
+        DECISION = "decision", "Assured without evidence"
+
     due_date = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.NOT_STARTED)
+    assurance = models.CharField(
+        "assured by",
+        max_length=10,
+        choices=Assurance.choices,
+        blank=True,
+        help_text="What an assured action rests on: accepted evidence, or a manager's decision.",
+    )
+    assurance_reason = models.TextField(
+        "why assured without evidence", blank=True, help_text="Required for a decision."
+    )
     version = models.PositiveIntegerField(default=1, help_text=VERSION_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -276,9 +319,69 @@ class Action(models.Model):
             # Agency scope: "recommendations my agency has actions on" and "my actions".
             models.Index(fields=["agency", "recommendation"], name="action_agency_rec_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(state="assured") & ~Q(assurance=""))
+                | (~Q(state="assured") & Q(assurance="")),
+                name="action_assured_says_by_what",
+                violation_error_message="An assured action rests on evidence or a decision.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(assurance="decision") | ~Q(assurance_reason=""),
+                name="action_decision_has_reason",
+                violation_error_message="Say why the action is assured without evidence.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.recommendation}: {self.agency.short_name}"
+
+    # What evidence does to an action. The evidence app calls these, inside its
+    # own transaction and audit context; each saves the action's new state and
+    # a new version (so an open edit form made before it is refused).
+
+    def evidence_submitted(self):
+        """Evidence arrived: a not-started or in-progress action awaits review."""
+        if self.state in (self.State.NOT_STARTED, self.State.IN_PROGRESS):
+            self._move(self.State.EVIDENCE_SUBMITTED)
+
+    def evidence_accepted(self):
+        """Accepted evidence assures the action."""
+        self._move(self.State.ASSURED, self.Assurance.EVIDENCE)
+
+    def evidence_returned(self):
+        """Returned evidence puts the action back in progress, unless it is
+        already assured (by other evidence, or by a decision)."""
+        if self.state != self.State.ASSURED:
+            self._move(self.State.IN_PROGRESS)
+
+    def assure_without_evidence(self, reason):
+        """A business manager's explicit decision, with its reason. Does not
+        save: it is made through a versioned edit form."""
+        if not reason or not reason.strip():
+            raise ValidationError("Say why the action is assured without evidence.")
+        self.state, self.assurance = self.State.ASSURED, self.Assurance.DECISION
+        self.assurance_reason = reason.strip()
+
+    def set_state_by_hand(self, state):
+        """A manager's own state: Not started or In progress (never Assured; that
+        comes from evidence or assure_without_evidence). Clears any assurance.
+        Does not save: it is part of the action's edit form."""
+        if state == self.state:
+            return
+        if state not in HAND_STATES:
+            raise ValidationError("Assured comes from accepted evidence or a decision.")
+        self.state, self.assurance, self.assurance_reason = state, "", ""
+
+    def _move(self, state, assurance="", reason=""):
+        self.state, self.assurance, self.assurance_reason = state, assurance, reason
+        self.version = F("version") + 1
+        self.save(update_fields=["state", "assurance", "assurance_reason", "version", "updated_at"])
+        self.refresh_from_db(fields=["version"])
+
+    @property
+    def assured_by_decision(self) -> bool:
+        return self.assurance == self.Assurance.DECISION
 
     @property
     def is_overdue(self) -> bool:
@@ -287,6 +390,25 @@ class Action(models.Model):
             and self.due_date < timezone.localdate()
             and self.state != self.State.ASSURED
         )
+
+
+# The states a manager may choose in an action's edit form.
+HAND_STATES = (Action.State.NOT_STARTED, Action.State.IN_PROGRESS)
+
+
+def rests_on(actions) -> str:
+    """What a sign-off rests on, in words, from the recommendation's actions."""
+    by_evidence = [a for a in actions if a.assurance == Action.Assurance.EVIDENCE]
+    by_decision = [a for a in actions if a.assurance == Action.Assurance.DECISION]
+    parts = []
+    if by_evidence:
+        n = len(by_evidence)
+        parts.append(f"{n} action{'s' if n != 1 else ''} assured by accepted evidence")
+    if by_decision:
+        names = "; ".join(f"{a.agency.name}: {a.assurance_reason}" for a in by_decision)
+        n = len(by_decision)
+        parts.append(f"{n} action{'s' if n != 1 else ''} assured without evidence ({names})")
+    return ". ".join(parts) + "." if parts else ""
 
 
 class SignOff(models.Model):
@@ -313,6 +435,9 @@ class SignOff(models.Model):
     target_date = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(help_text="The recommendation's version signed off.")
     note = models.TextField(blank=True)
+    rests_on = models.TextField(
+        blank=True, help_text="What the sign-off rested on: how each action was assured."
+    )
 
     history = AuditedHistory()
 
@@ -333,48 +458,3 @@ class SignOff(models.Model):
         """Still about the recommendation as it is now."""
         rec = recommendation or self.recommendation
         return rec.version == self.version
-
-
-class ImmutableQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Board snapshots cannot be changed.")
-
-    def delete(self):
-        raise TypeError("Board snapshots cannot be deleted.")
-
-
-class BoardSnapshot(models.Model):
-    """Where every recommendation stood at a board date, frozen: its rating,
-    target date, actions and evidence counts. Never changed or deleted."""
-
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="snapshots")
-    board_date = models.DateField()
-    title = models.CharField(max_length=200, help_text="For example “Executive board, June”.")
-    taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    taken_at = models.DateTimeField(default=timezone.now)
-    rows = models.JSONField(help_text="One entry per recommendation, as it stood.")
-
-    objects = ImmutableQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-board_date", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["review", "board_date"],
-                name="snapshot_one_per_board_date",
-                violation_error_message="There is already a snapshot for that board date.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.title} ({self.board_date:%-d %B %Y})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Board snapshots cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Board snapshots cannot be deleted.")

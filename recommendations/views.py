@@ -6,19 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from evidence.models import AssuranceRequest, Submission
-from recommendations import dashboard as board
+from recommendations import pages
 from recommendations.concurrency import versioned_edit
-from recommendations.forms import (
-    ActionForm,
-    DashboardFilterForm,
-    RatingDefinitionForm,
-    RatingForm,
-    TargetDateForm,
-)
+from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import Action, Rating, RatingDefinition, Recommendation, SignOff
 from recommendations.timeline import entries, newest_first
-from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive, role_of
+from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive
 from scr_tracker.audit import changes_by
 from scr_tracker.navigation import home_route
 
@@ -35,6 +28,8 @@ ACTION_FIELDS = {
     "description": "What the agency must do",
     "due_date": "Due date",
     "state": "State",
+    "assurance": "Assured by",
+    "assurance_reason": "Why assured without evidence",
 }
 
 
@@ -55,39 +50,6 @@ def home(request):
     if route is None:
         raise PermissionDenied("Your account has no role yet. Ask a business manager for one.")
     return redirect(route)
-
-
-@login_required
-@require_safe
-def dashboard(request):
-    if agency_scope(request.user) is not None:
-        return redirect("recommendations:my_actions")
-    if role_of(request.user) is None:
-        raise PermissionDenied("Your account has no role yet.")
-    form = DashboardFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    since = filters.get("since") or board.default_since()
-    recs = board.filtered(request.user, filters)
-    rows = list(recs)
-    changes, history = board.changes_since(request.user, recs, since)
-    ctx = {
-        "form": form,
-        "recommendations": rows,
-        "counts": board.rating_counts(rows),
-        "since": since,
-        "changes": changes,
-        "trend": board.trend(history),
-        "flagged": AssuranceRequest.objects.open()
-        .filter(flagged_on__isnull=False, action__recommendation__in=recs.values("pk"))
-        .select_related("agency", "action__recommendation__review"),
-        "export_query": request.GET.urlencode(),
-        "rating_definitions": RatingDefinition.objects.all(),
-        "filtered": any(filters.get(name) for name in ("review", "rating", "agency", "overdue")),
-        "is_manager": is_business_manager(request.user),
-    }
-    return render(
-        request, "recommendations/dashboard.html", ctx, status=400 if form.errors else 200
-    )
 
 
 @login_required
@@ -115,9 +77,6 @@ def recommendation_detail(request, pk):
         and not needs_resign_off
         and not any(s.agency_id == agency.pk and s.is_current(rec) for s in sign_offs),
         "actions": actions,
-        "submissions": Submission.objects.visible_to(request.user)
-        .filter(action__recommendation=rec)
-        .for_list(),
         "timeline": newest_first(
             entries(rec_rows, RECOMMENDATION_FIELDS, subject=lambda row: "Recommendation"),
             entries(
@@ -127,6 +86,7 @@ def recommendation_detail(request, pk):
         "rating_definitions": RatingDefinition.objects.all(),
         "is_manager": is_business_manager(request.user),
         "my_agency": agency_scope(request.user),
+        **pages.context("recommendation", request, recommendation=rec),
     }
     return render(request, "recommendations/recommendation_detail.html", ctx)
 
@@ -241,9 +201,10 @@ def action_edit(request, pk):
     rec = action.recommendation
 
     def apply(current, form):
-        for name in ("agency", "description", "due_date", "state"):
+        for name in ("agency", "description", "due_date"):
             if not form.fields[name].disabled:
                 setattr(current, name, form.cleaned_data[name])
+        current.set_state_by_hand(form.cleaned_data["state"])
 
     def done(current):
         messages.success(request, "The action was changed.")
@@ -280,12 +241,11 @@ def my_actions(request):
         .prefetch_related("submissions")
         .order_by("due_date", "recommendation__number", "pk")
     )
-    requests = (
-        AssuranceRequest.objects.open()
-        .filter(agency=agency_id)
-        .select_related("action__recommendation__review")
-    )
-    ctx = {"actions": actions, "requests": requests, "today": timezone.localdate()}
+    ctx = {
+        "actions": actions,
+        "today": timezone.localdate(),
+        **pages.context("my_actions", request, agency_id=agency_id),
+    }
     return render(request, "recommendations/my_actions.html", ctx)
 
 

@@ -7,19 +7,19 @@ from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE,
 # role -> (label, route name); the first is the role's home page.
 PAGES = {
     BUSINESS_MANAGER: [
-        ("Dashboard", "recommendations:dashboard"),
+        ("Dashboard", "reporting:dashboard"),
         ("Evidence", "evidence:submission_list"),
         ("Requests", "evidence:request_list"),
-        ("Board packs", "recommendations:snapshot_list"),
+        ("Board packs", "reporting:board_packs"),
         ("Held files", "evidence:held_files"),
         ("Restricted registers", "intake:register"),
         ("Access log", "evidence:access_log"),
         ("Notifications", "evidence:notification_list"),
     ],
     EXECUTIVE: [
-        ("Dashboard", "recommendations:dashboard"),
+        ("Dashboard", "reporting:dashboard"),
         ("Evidence", "evidence:submission_list"),
-        ("Board packs", "recommendations:snapshot_list"),
+        ("Board packs", "reporting:board_packs"),
         ("Notifications", "evidence:notification_list"),
     ],
     AGENCY_USER: [

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "recommendations",
     "evidence",
     "scr_tracker.intake",
+    "scr_tracker.reporting",
 ]
 
 MIDDLEWARE = [

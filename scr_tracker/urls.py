@@ -29,6 +29,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("recommendations/", include("scr_tracker.reporting.urls")),
     path("recommendations/", include("recommendations.urls")),
     path("evidence/", include("evidence.urls")),
     path("restricted/", include("scr_tracker.intake.urls")),

@@ -77,6 +77,11 @@ def make_rating_definition(rating, definition="An invented definition."):
 
 
 def make_action(recommendation=None, agency=None, **fields):
+    """An action; one made Assured here rests on a decision unless told otherwise
+    (accepted evidence is made with make_submission and the action's methods)."""
+    if fields.get("state") == "assured" and "assurance" not in fields:
+        fields["assurance"] = "decision"
+        fields.setdefault("assurance_reason", "Invented reason: seen at a practice visit.")
     with setup_changes():
         return Action.objects.create(
             recommendation=recommendation or make_recommendation(),
@@ -166,12 +171,13 @@ def make_request(action, requested_by, due_date=None, **fields):
         )
 
 
-def make_snapshot(review, user, board_date=None, title="Invented board"):
+def make_board_pack(reviews, user, board_date=None, title="Invented board"):
     import datetime
 
-    from recommendations.reports import take_snapshot
+    from scr_tracker.reporting.board import freeze
 
-    return take_snapshot(review, board_date or datetime.date(2026, 6, 1), title, user)
+    reviews = reviews if isinstance(reviews, list | tuple) else [reviews]
+    return freeze(reviews, board_date or datetime.date(2026, 6, 1), title, user)
 
 
 def make_sign_off(recommendation=None, user=None, **fields):

@@ -53,7 +53,7 @@ MATRIX = {
         {"GET": ANYONE, "POST": cells(405, 405, 405, 405, 405, 405)},
     ),
     # Agency users are sent to their own home page.
-    "recommendations:dashboard": (
+    "reporting:dashboard": (
         None,
         {"GET": cells(302, 200, 302, 302, 200), "POST": NOT_ALLOWED},
     ),
@@ -75,6 +75,7 @@ MATRIX = {
         {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
     ),
     "recommendations:action_edit": ("action", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "recommendations:action_assure": ("action", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "recommendations:recommendation_detail": (
         "recommendation",
         {"GET": cells(302, 200, 404, 200, 200), "POST": NOT_ALLOWED},
@@ -128,12 +129,13 @@ MATRIX = {
         "recommendation",
         {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 403, 404, 403, 403)},
     ),
-    "recommendations:snapshot_list": (None, {"GET": BOARD, "POST": cells(302, 400, 403, 403, 403)}),
-    "recommendations:snapshot_report": ("snapshot", {"GET": BOARD, "POST": NOT_ALLOWED}),
-    "recommendations:snapshot_pdf": ("snapshot", {"GET": BOARD, "POST": NOT_ALLOWED}),
-    "recommendations:export_csv": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
-    "recommendations:export_xlsx": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
-    "recommendations:public_summary": (None, {"GET": BOARD, "POST": NOT_ALLOWED}),
+    "reporting:board_packs": (None, {"GET": BOARD, "POST": cells(302, 400, 403, 403, 403)}),
+    "reporting:board_pack": ("snapshot", {"GET": BOARD, "POST": NOT_ALLOWED}),
+    "reporting:board_pack_pdf": ("snapshot", {"GET": BOARD, "POST": NOT_ALLOWED}),
+    "reporting:board_pack_xlsx": ("snapshot", {"GET": BOARD, "POST": NOT_ALLOWED}),
+    "reporting:export_csv": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "reporting:export_xlsx": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "reporting:public_summary": (None, {"GET": BOARD, "POST": NOT_ALLOWED}),
     "recommendations:import_plan": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "admin:login": (
         None,

@@ -76,9 +76,9 @@ PAGES = {
         ("Password changed", goto("password_reset_complete")),
     ],
     "manager": [
-        ("Dashboard", goto("recommendations:dashboard")),
-        ("Dashboard, no matches", goto("recommendations:dashboard", query="?rating=complete")),
-        ("Dashboard, bad filter", goto("recommendations:dashboard", query="?since=tomorrow")),
+        ("Dashboard", goto("reporting:dashboard")),
+        ("Dashboard, no matches", goto("reporting:dashboard", query="?rating=complete")),
+        ("Dashboard, bad filter", goto("reporting:dashboard", query="?since=tomorrow")),
         ("Recommendation", goto("recommendations:recommendation_detail", "rec")),
         ("Change the rating", goto("recommendations:rating_change", "rec")),
         (
@@ -145,13 +145,13 @@ PAGES = {
         ("Notifications", goto("evidence:notification_list")),
         ("Sign off, actions waiting", goto("recommendations:sign_off", "rec")),
         ("Sign off, ready", goto("recommendations:sign_off", "assured_rec")),
-        ("Board packs", goto("recommendations:snapshot_list")),
+        ("Board packs", goto("reporting:board_packs")),
         (
             "Board packs, empty form",
-            then_submit(goto("recommendations:snapshot_list"), "Freeze the snapshot"),
+            then_submit(goto("reporting:board_packs"), "Freeze the snapshot"),
         ),
-        ("Board report", goto("recommendations:snapshot_report", "snapshot")),
-        ("Public summary", goto("recommendations:public_summary")),
+        ("Board report", goto("reporting:board_pack", "snapshot")),
+        ("Public summary", goto("reporting:public_summary")),
         ("Import an action plan", goto("recommendations:import_plan")),
         (
             "Import an action plan, empty",
@@ -159,13 +159,13 @@ PAGES = {
         ),
     ],
     "executive": [
-        ("Dashboard", goto("recommendations:dashboard")),
+        ("Dashboard", goto("reporting:dashboard")),
         ("Recommendation", goto("recommendations:recommendation_detail", "rec")),
         ("Evidence", goto("evidence:submission_list")),
         ("Evidence, details only", goto("evidence:submission_detail", "submitted")),
         ("Not allowed (403)", goto("evidence:held_files")),
-        ("Board packs", goto("recommendations:snapshot_list")),
-        ("Board report", goto("recommendations:snapshot_report", "snapshot")),
+        ("Board packs", goto("reporting:board_packs")),
+        ("Board report", goto("reporting:board_pack", "snapshot")),
         ("Notifications", goto("evidence:notification_list")),
     ],
     "agency_a": [
@@ -196,9 +196,10 @@ NOT_PAGES = {
     "intake:document_remove",
     "evidence:request_cancel",
     "recommendations:partner_sign_off",
-    "recommendations:snapshot_pdf",
-    "recommendations:export_csv",
-    "recommendations:export_xlsx",
+    "reporting:board_pack_pdf",
+    "reporting:board_pack_xlsx",
+    "reporting:export_csv",
+    "reporting:export_xlsx",
 }
 
 
@@ -233,8 +234,8 @@ def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_u
     empty_agency = factories.make_agency("Agency C (test)", short_name="C")
     factories.make_action(recs[3], agency_a, state="assured")
     request = factories.make_request(action_a, manager, due_date=today - datetime.timedelta(2))
-    factories.make_snapshot(w6, manager, board_date=today - datetime.timedelta(60))
-    frozen = factories.make_snapshot(w6, manager, board_date=today, title="Invented June board")
+    factories.make_board_pack(w6, manager, board_date=today - datetime.timedelta(60))
+    frozen = factories.make_board_pack(w6, manager, board_date=today, title="Invented June board")
     from evidence import reminders
 
     for user in (manager, agency_a_user, executive):

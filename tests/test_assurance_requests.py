@@ -140,8 +140,8 @@ def test_long_overdue_is_flagged_once_on_the_executive_dashboard(people, agency_
     assert request.flagged_on == TODAY
     client = Client()
     client.force_login(executive)
-    page = client.get(reverse("recommendations:dashboard")).content.decode()
-    assert "Evidence long overdue (1)" in page
+    page = client.get(reverse("reporting:dashboard")).content.decode()
+    assert "Evidence long overdue, escalated (1)" in page
 
 
 def test_answered_and_cancelled_requests_are_left_alone(people, agency_a):

@@ -1,7 +1,7 @@
 """The assurance cycle in real Chromium: a manager requests evidence, the agency
 answers it from its home page, the manager accepts it and signs the
-recommendation off, freezes the board snapshot, and the executive reads the
-board report with its movement since the last board."""
+recommendation off, freezes the board pack, and the executive reads the
+board pack with its movement since the last board."""
 
 import datetime
 
@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.models import Recommendation
-from recommendations.reports import take_snapshot
 from scr_tracker.audit import changes_by
 from tests import factories
 from tests.browser import SCREENSHOTS, screenshot
@@ -32,7 +31,9 @@ def test_request_answer_accept_sign_off_and_board_report(
             recs[number].rating, recs[number].rating_rationale = rating, "Invented."
             recs[number].target_date = today + datetime.timedelta(days=20 * number)
             recs[number].save()
-    take_snapshot(w6, today - datetime.timedelta(days=90), "Executive board, August", manager)
+    factories.make_board_pack(
+        w6, manager, today - datetime.timedelta(days=90), "Executive board, August"
+    )
     with changes_by(manager, "Target date changed: audit moved to spring"):
         recs[2].target_date = today + datetime.timedelta(days=200)
         recs[2].save()
@@ -71,19 +72,21 @@ def test_request_answer_accept_sign_off_and_board_report(
     boss.get_by_text("The recommendation was signed off as Complete.").wait_for()
     assert Recommendation.objects.get(pk=recs[8].pk).rating == "complete"
 
-    boss.goto(reverse("recommendations:snapshot_list"))
+    boss.goto(reverse("reporting:board_packs"))
     boss.get_by_label("Board meeting").fill("Executive board, November")
     boss.get_by_label("Day").fill(str(today.day))
     boss.get_by_label("Month").fill(str(today.month))
     boss.get_by_label("Year").fill(str(today.year))
-    boss.get_by_role("button", name="Freeze the snapshot").click()
-    boss.get_by_text("The snapshot was frozen.").wait_for()
+    boss.get_by_role("button", name="Freeze the board pack").click()
+    boss.get_by_text("The board pack was frozen.").wait_for()
 
     board = open_as(executive)
-    board.goto(reverse("recommendations:snapshot_list"))
-    board.get_by_role("link", name="Report").first.click()
+    board.goto(reverse("reporting:board_packs"))
+    board.get_by_role("link", name="Open").first.click()
     report = board.get_by_role("main").inner_text()
-    assert "Recommendation 8 (Neglect strategy assurance): Amber to Complete" in report
+    assert "SCR W6 recommendation 8 (Neglect strategy assurance): Amber to Complete" in report
+    row = board.locator(f"tr[data-recommendation='{recs[2].pk}']").inner_text()
+    assert f"{recs[2].target_date:%-d %B %Y}" in row
     assert "audit moved to spring" in report
     assert "1 more accepted" in report
     screenshot(board, "board-report")

@@ -69,7 +69,7 @@ def test_manager_changes_a_rating_and_the_executive_sees_it_with_its_history(
     page.get_by_text("The rating was changed.").wait_for()
 
     board = open_as(executive)
-    board.goto(reverse("recommendations:dashboard"))
+    board.goto(reverse("reporting:dashboard"))
     row = board.get_by_role("row").filter(has_text=w6_recs[3].short_title)
     assert "Green" in row.inner_text()
     changes = board.locator("li").filter(has_text=f"SCR W6 {w6_recs[3].number}")
@@ -86,7 +86,7 @@ def test_agency_evidence_is_accepted_and_the_dashboard_counts_move(
     w6_recs, open_as, executive, manager, agency_a_user, agency_b_user, tmp_path
 ):
     board = open_as(executive)
-    board.goto(reverse("recommendations:dashboard"))
+    board.goto(reverse("reporting:dashboard"))
     row = board.get_by_role("row").filter(has_text=w6_recs[1].short_title)
     assert row.get_by_role("cell").nth(5).inner_text() == "0"  # accepted
 

@@ -181,7 +181,7 @@ def test_ac16_deactivation_ends_the_session_at_once(client, manager):
     manager.is_active = False
     manager.save()
     assert Session.objects.count() == 0
-    response = client.get(reverse("recommendations:dashboard"))
+    response = client.get(reverse("reporting:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 

@@ -36,7 +36,7 @@ def test_the_stylesheet_has_nothing_of_gov_uk_s_identity():
 
 def test_pages_use_the_generic_header_and_no_crown(client, manager):
     client.force_login(manager)
-    page = client.get(reverse("recommendations:dashboard")).content.decode()
+    page = client.get(reverse("reporting:dashboard")).content.decode()
     assert 'class="govuk-generic-header"' in page
     assert "govuk-header__logotype" not in page and "crown" not in page.lower()
 
@@ -94,7 +94,7 @@ def test_pages_link_the_collected_hashed_files_as_a_deployment_serves_them(
     rec = w6.recommendations.first()
     pages = [
         (None, reverse("login")),
-        (manager, reverse("recommendations:dashboard")),
+        (manager, reverse("reporting:dashboard")),
         (manager, reverse("recommendations:recommendation_detail", args=[rec.pk])),
         (agency_a_user, reverse("recommendations:my_actions")),
         (agency_a_user, reverse("evidence:submission_create")),

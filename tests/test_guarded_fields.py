@@ -10,21 +10,16 @@ from django.urls import reverse
 
 from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
 from recommendations.concurrency import VersionedFormMixin
-from recommendations.forms import (
-    ActionForm,
-    DashboardFilterForm,
-    RatingDefinitionForm,
-    RatingForm,
-    TargetDateForm,
-)
+from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import Action
 from scr_tracker.admin import ChangeReasonForm
 from scr_tracker.audit import changes_by, system_user
 from scr_tracker.intake.backstop import EXEMPT, GUARDED, IntakeRefused
 from scr_tracker.intake.forms import GuardedFormMixin, RestrictedDocumentForm, RestrictedTermForm
+from scr_tracker.reporting.forms import DashboardFilterForm
 from tests import factories, snapshot
 
-PROJECT_APPS = ["accounts", "recommendations", "evidence", "intake"]
+PROJECT_APPS = ["accounts", "recommendations", "evidence", "intake", "reporting"]
 IDENTIFIERS = ["943 476 5919", "AB 12 34 56 C", "WS1 1TP", "born 3rd March 2014", "B801200005001"]
 
 

@@ -164,7 +164,7 @@ def test_a_rating_definition_is_changed_with_history(manager_client, manager):
         manager,
         "Definition of Green changed",
     )
-    dashboard = manager_client.get(reverse("recommendations:dashboard")).content.decode()
+    dashboard = manager_client.get(reverse("reporting:dashboard")).content.decode()
     assert "On track, with evidence accepted." in dashboard
 
 

@@ -173,7 +173,7 @@ def _build_world(storage):
         "recommendation": rec_b.pk,
         "action": action_b.pk,
         "request": factories.make_request(action_b, users["manager"]).pk,
-        "snapshot": factories.make_snapshot(review, users["manager"]).pk,
+        "snapshot": factories.make_board_pack(review, users["manager"]).pk,
         "rating": factories.make_rating_definition("red").rating,
         "submission": submission.pk,
         "file": upload.pk,

@@ -11,7 +11,7 @@ from recommendations.models import Recommendation
 from scr_tracker.audit import changes_by
 from tests import factories
 
-DASHBOARD = reverse("recommendations:dashboard")
+DASHBOARD = reverse("reporting:dashboard")
 MY_ACTIONS = reverse("recommendations:my_actions")
 
 
@@ -39,9 +39,9 @@ def test_managers_and_executives_see_all_eleven(client, w6, persona, request):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(DASHBOARD)
     assert response.status_code == 200
-    assert [rec.number for rec in response.context["recommendations"]] == list(range(1, 12))
+    assert [rec.number for rec in response.context["page"].object_list] == list(range(1, 12))
     assert b"Neglect strategy assurance" in response.content
-    counts = {label: count for label, _, count in response.context["counts"]}
+    counts = {label: count for label, _, count, _ in response.context["counts"]}
     assert counts == {"Red": 0, "Amber": 0, "Green": 0, "Complete": 0, "Not yet rated": 11}
 
 
@@ -126,14 +126,14 @@ def test_what_changed_lists_ratings_slipped_dates_and_new_evidence(client, rated
     client.force_login(executive)
     response = client.get(DASHBOARD)
     changes = response.context["changes"]
-    assert [(e.subject.number, c.old, c.new) for e, c in changes.ratings] == [
-        (3, "Not set", "Red"),
-        (2, "Not set", "Amber"),
-        (1, "Red", "Green"),
-        (1, "Not set", "Red"),
+    assert [(c.reference, c.old, c.new) for c in changes.ratings] == [
+        ("SCR W6 3", "Not yet rated", "Red"),
+        ("SCR W6 2", "Not yet rated", "Amber"),
+        ("SCR W6 1", "Red", "Green"),
+        ("SCR W6 1", "Not yet rated", "Red"),
     ]
-    assert [(e.subject.number, e.why) for e, _ in changes.dates] == [
-        (2, "Target date changed: trainers unavailable")
+    assert [(c.reference, c.why) for c in changes.dates] == [
+        ("SCR W6 2", "Target date changed: trainers unavailable")
     ]
     assert [s.action.recommendation.number for s in changes.evidence] == [1]
     # Executives see that evidence arrived, never what it says.
@@ -167,8 +167,14 @@ def test_filters_narrow_the_table_and_the_counts(client, rated, manager, agency_
         query = {"agency": str(agency_a.pk)}
     client.force_login(manager)
     response = client.get(DASHBOARD, query)
-    assert [rec.number for rec in response.context["recommendations"]] == numbers
-    assert sum(count for _, _, count in response.context["counts"]) == len(numbers)
+    assert [rec.number for rec in response.context["page"].object_list] == numbers
+    counts = {label: count for label, _, count, _ in response.context["counts"]}
+    if "rating" in query:
+        # The counts leave the rating filter out (each links to its own rating).
+        assert counts["Green" if query["rating"] == "green" else "Not yet rated"] == len(numbers)
+        assert sum(counts.values()) == 11
+    else:
+        assert sum(counts.values()) == len(numbers)
 
 
 def test_a_bad_filter_says_what_to_fix(client, rated, manager):

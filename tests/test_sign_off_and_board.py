@@ -1,4 +1,4 @@
-"""Sign-off, board snapshots and their reports, exports and the public summary."""
+"""Sign-off, board packs, exports and the public summary."""
 
 import csv
 import datetime
@@ -13,10 +13,11 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from recommendations.models import BoardSnapshot, Recommendation, SignOff
-from recommendations.reports import neutralised, take_snapshot
+from recommendations.models import Recommendation, SignOff
 from scr_tracker.accounts.roles import EXECUTIVE
 from scr_tracker.audit import changes_by
+from scr_tracker.reporting.exports import neutralised
+from scr_tracker.reporting.models import BoardPack, BoardPackReview
 from tests import factories, snapshot
 
 
@@ -48,7 +49,7 @@ def test_sign_off_is_refused_until_every_action_is_assured(w6, manager, agency_a
     before = snapshot.take()
     response = sign_off(client, rec)
     assert response.status_code == 400
-    assert "Every action&#x27;s evidence must be accepted" in response.content.decode()
+    assert "Every action must be assured before signing off." in response.content.decode()
     snapshot.assert_unchanged(before)
 
 
@@ -115,26 +116,30 @@ def test_statutory_partners_executives_add_their_sign_off(assured, manager, agen
     assert (partner.agency, partner.signed_by) == (agency_a, statutory)
 
 
-def test_a_snapshot_cannot_be_changed_or_deleted(w6, manager):
-    frozen = take_snapshot(w6, datetime.date(2027, 1, 10), "Invented board", manager)
+def test_a_board_pack_cannot_be_changed_or_deleted(w6, manager):
+    frozen = factories.make_board_pack(w6, manager, datetime.date(2027, 1, 10), "Invented board")
     before = snapshot.take()
     with pytest.raises(TypeError):
         frozen.save()
     with pytest.raises(TypeError):
         frozen.delete()
     with pytest.raises(TypeError):
-        BoardSnapshot.objects.filter(pk=frozen.pk).update(title="Changed")
+        BoardPack.objects.filter(pk=frozen.pk).update(title="Changed")
     with pytest.raises(TypeError):
-        BoardSnapshot.objects.all().delete()
+        BoardPack.objects.all().delete()
+    with pytest.raises(TypeError):
+        BoardPackReview.objects.all().delete()
     snapshot.assert_unchanged(before)
 
 
 @pytest.mark.postgres_only
-def test_postgresql_itself_refuses_to_change_a_snapshot(w6, manager):
-    frozen = take_snapshot(w6, datetime.date(2027, 1, 10), "Invented board", manager)
+def test_postgresql_itself_refuses_to_change_a_board_pack(w6, manager):
+    frozen = factories.make_board_pack(w6, manager, datetime.date(2027, 1, 10), "Invented board")
     for sql in (
-        "UPDATE recommendations_boardsnapshot SET title = 'Changed' WHERE id = %s",
-        "DELETE FROM recommendations_boardsnapshot WHERE id = %s",
+        "UPDATE reporting_boardpack SET title = 'Changed' WHERE id = %s",
+        "DELETE FROM reporting_boardpack WHERE id = %s",
+        "UPDATE reporting_boardpackreview SET board_date = '2030-01-01' WHERE pack_id = %s",
+        "DELETE FROM reporting_boardpackreview WHERE pack_id = %s",
     ):
         with (
             pytest.raises(Exception, match="cannot be changed or deleted"),
@@ -146,7 +151,7 @@ def test_postgresql_itself_refuses_to_change_a_snapshot(w6, manager):
     assert frozen.title == "Invented board"
 
 
-def test_the_board_report_shows_movement_since_the_previous_snapshot(w6, manager, agency_a):
+def test_the_board_pack_shows_movement_since_the_previous_pack(w6, manager, agency_a):
     recs = {r.number: r for r in w6.recommendations.all()}
     today = timezone.localdate()
     with changes_by(manager, "Setup"):
@@ -155,7 +160,9 @@ def test_the_board_report_shows_movement_since_the_previous_snapshot(w6, manager
         recs[2].save()
         recs[3].target_date = today + datetime.timedelta(days=3)
         recs[3].save()
-    first = take_snapshot(w6, today - datetime.timedelta(days=30), "March board", manager)
+    first = factories.make_board_pack(
+        w6, manager, today - datetime.timedelta(days=30), "March board"
+    )
     with changes_by(manager, "Rating changed: audits done"):
         recs[2].rating, recs[2].rating_rationale = "green", "Audits done"
         recs[2].save()
@@ -170,8 +177,8 @@ def test_the_board_report_shows_movement_since_the_previous_snapshot(w6, manager
     factories.make_submission(
         action, state="accepted", reviewed_by=manager, reviewed_at=timezone.now()
     )
-    second = take_snapshot(w6, today, "June board", manager)
-    response = client_for(manager).get(reverse("recommendations:snapshot_report", args=[second.pk]))
+    second = factories.make_board_pack(w6, manager, today, "June board")
+    response = client_for(manager).get(reverse("reporting:board_pack", args=[second.pk]))
     moved = response.context["movement"]
     assert response.context["before"] == first
     assert [(r["number"], old, new) for r, old, new in moved["ratings"]] == [(2, "Amber", "Green")]
@@ -182,21 +189,21 @@ def test_the_board_report_shows_movement_since_the_previous_snapshot(w6, manager
     ]
 
 
-def test_the_board_report_pdf_has_every_recommendation(w6, manager, executive):
-    frozen = take_snapshot(w6, datetime.date(2027, 1, 10), "Invented board", manager)
-    response = client_for(executive).get(reverse("recommendations:snapshot_pdf", args=[frozen.pk]))
+def test_the_board_pack_pdf_has_every_recommendation(w6, manager, executive):
+    frozen = factories.make_board_pack(w6, manager, datetime.date(2027, 1, 10), "Invented board")
+    response = client_for(executive).get(reverse("reporting:board_pack_pdf", args=[frozen.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    rows = text.split("Where every recommendation stood")[1]
+    rows = text.split("Where every recommendation of SCR W6 stood")[1]
     for rec in w6.recommendations.all():
         assert f"\n{rec.number} {rec.short_title} Not yet rated" in rows
 
 
 def _dashboard_rows(client, query=""):
-    response = client.get(reverse("recommendations:dashboard") + query)
+    response = client.get(reverse("reporting:dashboard") + query)
     return [
         [rec.review.reference, str(rec.number), rec.short_title]
-        for rec in response.context["recommendations"]
+        for rec in response.context["page"].object_list
     ]
 
 
@@ -205,13 +212,12 @@ def _dashboard_rows(client, query=""):
 def test_exports_equal_the_dashboard(w6, persona, query, request):
     client = client_for(request.getfixturevalue(persona))
     expected = _dashboard_rows(client, query)
-    exported = client.get(reverse("recommendations:export_csv") + query).content.decode()
+    exported = client.get(reverse("reporting:export_csv") + query).getvalue().decode()
     rows = list(csv.reader(io.StringIO(exported)))
     assert rows[0][:3] == ["Review", "Number", "Recommendation"]
     assert [row[:3] for row in rows[1:]] == expected
-    book = load_workbook(
-        io.BytesIO(client.get(reverse("recommendations:export_xlsx") + query).content)
-    )
+    xlsx = client.get(reverse("reporting:export_xlsx") + query).getvalue()
+    book = load_workbook(io.BytesIO(xlsx))
     cells = [
         [str(c) for c in row[:3]] for row in book.active.iter_rows(min_row=2, values_only=True)
     ]
@@ -229,21 +235,20 @@ def test_an_agency_user_exports_only_their_scope(w6, agency_a_user, agency_b_use
     rows = list(
         csv.reader(
             io.StringIO(
-                client_for(agency_a_user)
-                .get(reverse("recommendations:export_csv"))
-                .content.decode()
+                client_for(agency_a_user).get(reverse("reporting:export_csv")).getvalue().decode()
             )
         )
     )
     assert [row[1] for row in rows[1:]] == ["1"]
-    assert rows[1][-1] == "1"  # their own one submission awaiting review, not agency B's three
+    awaiting = rows[0].index("Evidence awaiting review")
+    assert rows[1][awaiting] == "1"  # their own one submission awaiting review, not B's three
 
 
 def test_formula_cells_are_neutralised(w6, manager):
     rec = w6.recommendations.get(number=1)
     with changes_by(manager, "Test setup"):
         Recommendation.objects.filter(pk=rec.pk).update(short_title="=HYPERLINK(1)")
-    exported = client_for(manager).get(reverse("recommendations:export_csv")).content.decode()
+    exported = client_for(manager).get(reverse("reporting:export_csv")).getvalue().decode()
     assert "'=HYPERLINK(1)" in exported
     assert [neutralised(v) for v in ["+1", "-1", "@x", "ok", 5]] == ["'+1", "'-1", "'@x", "ok", 5]
 
@@ -267,7 +272,7 @@ def test_the_public_summary_holds_nothing_about_evidence_or_agencies(
     )
     factories.make_file(submission, name=f"{SENTINEL}.txt", content=SENTINEL.encode())
     factories.make_request(action, manager, good_evidence=f"Request {SENTINEL}")
-    page = client_for(manager).get(reverse("recommendations:public_summary")).content.decode()
+    page = client_for(manager).get(reverse("reporting:public_summary")).content.decode()
     assert SENTINEL not in page
     for rec in w6.recommendations.all():
         assert f"Recommendation {rec.number}" in page

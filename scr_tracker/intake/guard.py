@@ -126,12 +126,22 @@ def _matches_per_document(shingles: set[int]) -> dict[int, int]:
     return matched
 
 
+# Where the published texts come from: each source is a callable returning
+# (text, [sub-points]) pairs. The recommendations app adds its published
+# recommendations when it starts (the intake never imports it).
+_PUBLISHED_SOURCES = []
+
+
+def add_published_source(source):
+    if source not in _PUBLISHED_SOURCES:
+        _PUBLISHED_SOURCES.append(source)
+
+
 def published_shingles() -> set[int]:
     """Runs of words in the published recommendations: quoting a published
     recommendation is expected, even if a restricted report quotes it too."""
-    from recommendations.models import Recommendation
-
     published = set()
-    for text, sub_points in Recommendation.objects.values_list("text", "sub_points"):
-        published |= keyed.shingle_digests(keyed.words(" ".join([text, *(sub_points or [])])))
+    for source in _PUBLISHED_SOURCES:
+        for text, sub_points in source():
+            published |= keyed.shingle_digests(keyed.words(" ".join([text, *(sub_points or [])])))
     return published

@@ -1,0 +1,298 @@
+"""Server time and size of the reporting pages at scale (figures printed, never asserted).
+
+    make bench-pages        # or: .venv/bin/python benchmarks/pages.py [--scales w6,1000,10000]
+
+On a fresh PostgreSQL database (127.0.0.1:5432, user postgres; dropped at the
+end), it builds three scales through the project's own models, each on top of
+the last:
+  - W6: the eleven published recommendations from fixtures/w6.json;
+  - 1,000 recommendations (10 reviews of 100);
+  - 10,000 recommendations (100 reviews of 100), with 30 agencies, 50,000
+    actions, 100,000 submissions and 500,000 history rows.
+At each scale it requests, as a business manager, the dashboard, a filtered
+dashboard, a board report of one review (HTML and PDF) and both exports, and
+prints the number of queries, the server time (median of 5) and the bytes
+sent. The CSV export's peak Python memory (tracemalloc) is printed at each
+scale: flat means streaming.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scr_tracker.settings")
+os.environ.setdefault("SECRET_KEY", "benchmark-only")
+os.environ.setdefault("REGISTER_KEY", "benchmark-only")
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ["STATIC_MANIFEST"] = "false"  # static files are not what is measured
+warnings.filterwarnings("ignore", message="No directory at")
+
+AGENCIES = 30
+RECS_PER_REVIEW = 100
+ACTIONS_PER_REC = 5
+SUBMISSIONS_PER_ACTION = 2
+# 25 per recommendation, 3 per action, 1 per submission: 500,000 at 10,000.
+REC_HISTORY, ACTION_HISTORY = 25, 3
+RUNS = 5
+
+
+def create_database():
+    out = subprocess.run(  # noqa: S603 (this interpreter, the project's own script)
+        [sys.executable, str(ROOT / "tools" / "test_database.py"), "create", "--require"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def drop_database(url):
+    script = str(ROOT / "tools" / "test_database.py")
+    subprocess.run([sys.executable, script, "drop", url], check=False)  # noqa: S603
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="w6,1000,10000")
+    args = parser.parse_args()
+    url = create_database()
+    os.environ["DATABASE_URL"] = url
+    try:
+        run([scale for scale in args.scales.split(",") if scale])
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(url)
+
+
+def run(scales):
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, reset_queries
+
+    # As Django's test runner does: keep the connection, and the query log, across requests.
+    request_started.disconnect(reset_queries)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+
+    call_command("migrate", verbosity=0)
+    call_command("load_review", str(ROOT / "fixtures" / "w6.json"), verbosity=0)
+    world = World()
+    print(f"{'page':<34}{'scale':>8}{'queries':>9}{'median ms':>11}{'bytes':>12}")
+    for scale in scales:
+        world.grow_to(0 if scale == "w6" else int(scale))
+        for name, path in world.pages():
+            measure(world.client, name, path, scale)
+        print(f"{'CSV peak Python memory':<34}{scale:>8}{'':>9}{'':>11}{csv_memory(world):>12}")
+        print()
+
+
+def consume(response):
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def measure(client, name, path, scale):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+        size = consume(response)
+    assert response.status_code == 200, (path, response.status_code)
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        consume(client.get(path))
+        times.append((time.perf_counter() - start) * 1000)
+    print(f"{name:<34}{scale:>8}{len(queries):>9}{statistics.median(times):>11.0f}{size:>12,}")
+
+
+def csv_memory(world):
+    tracemalloc.start()
+    consume(world.client.get("/recommendations/export.csv"))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return f"{peak / 1e6:.1f} MB"
+
+
+class World:
+    """The growing data set, made through the project's models."""
+
+    def __init__(self):
+        from django.contrib.auth.models import Group
+        from django.test import Client
+
+        from recommendations.models import Review
+        from scr_tracker.accounts.models import Agency, User
+        from scr_tracker.accounts.roles import BUSINESS_MANAGER
+        from scr_tracker.audit import changes_by, system_user
+
+        self.rng = random.Random(6)  # noqa: S311 (invented data)
+        self.system = system_user()
+        with changes_by(self.system, "Benchmark data"):
+            self.agencies = [
+                Agency.objects.create(name=f"Bench Agency {n}", short_name=f"BA{n}")
+                for n in range(1, AGENCIES + 1)
+            ]
+        self.manager = User.objects.create_user("bench-manager")  # no password: force_login
+        self.manager.groups.add(Group.objects.get(name=BUSINESS_MANAGER))
+        self.client = Client()
+        self.client.force_login(self.manager)
+        self.review_count = Review.objects.count()
+        self.built = 0
+        self.board = None
+
+    def grow_to(self, total):
+        while self.built < total:
+            self.add_review()
+        self.freeze()
+
+    def add_review(self):
+        from recommendations.models import Review
+        from scr_tracker.audit import changes_by
+
+        n = self.review_count = self.review_count + 1
+        with changes_by(self.system, "Benchmark data"):
+            review = Review.objects.create(
+                reference=f"BENCH R{n:03d}",
+                title=f"Invented review {n}",
+                kind=Review.Kind.CSPR,
+                completed_year=2024,
+                period_from_year=2019,
+                period_to_year=2023,
+                publication=Review.Publication.PUBLISHED,
+            )
+        self.add_recommendations(review)
+        self.built += RECS_PER_REVIEW
+
+    def add_recommendations(self, review):
+        from django.utils import timezone
+
+        from evidence.models import Submission
+        from recommendations.models import Action, Recommendation
+
+        rng, now, today = self.rng, timezone.now(), timezone.localdate()
+        ratings = ["red", "amber", "green", ""]
+        recs = Recommendation.objects.bulk_create(
+            Recommendation(
+                review=review,
+                number=number,
+                short_title=f"Invented recommendation {number}",
+                text="The partnership should show that an invented practice has changed. " * 3,
+                rating=(rating := rng.choice(ratings)),
+                rating_rationale="Invented rationale." if rating else "",
+                target_date=today + timedelta(days=rng.randint(-200, 400)),
+                original_target_date=today - timedelta(days=rng.randint(0, 300)),
+                updated_by=self.system,
+            )
+            for number in range(1, RECS_PER_REVIEW + 1)
+        )
+        actions = Action.objects.bulk_create(
+            Action(
+                recommendation=rec,
+                agency=rng.choice(self.agencies),
+                description="Show the invented change in practice.",
+                due_date=today + timedelta(days=rng.randint(-100, 300)),
+                state=rng.choice(["not_started", "in_progress", "evidence_submitted"]),
+            )
+            for rec in recs
+            for _ in range(ACTIONS_PER_REC)
+        )
+        states = ["submitted", "accepted", "returned", "withdrawn"]
+        submissions = []
+        for action in actions:
+            for _ in range(SUBMISSIONS_PER_ACTION):
+                state = rng.choice(states)
+                reviewed = state in ("accepted", "returned")
+                submissions.append(
+                    Submission(
+                        action=action,
+                        agency_id=action.agency_id,
+                        submitted_by=self.manager,
+                        summary="Invented summary of what the agency did.",
+                        impact="Invented account of the difference it made.",
+                        submitted_at=now - timedelta(days=rng.randint(0, 360)),
+                        state=state,
+                        reviewed_by=self.manager if reviewed else None,
+                        reviewed_at=now if reviewed else None,
+                        reviewer_note="Invented note." if reviewed else "",
+                    )
+                )
+        Submission.objects.bulk_create(submissions)
+        self.add_history(Recommendation, recs, REC_HISTORY, now)
+        self.add_history(Action, actions, ACTION_HISTORY, now)
+        self.add_history(Submission, submissions, 1, now)
+
+    def add_history(self, model, objects, per_object, now):
+        """History rows as simple-history writes them, spread over the last year;
+        a recommendation's rating and target date move between its rows."""
+        historical = model.history.model
+        names = [f.attname for f in model._meta.concrete_fields]
+        rows = []
+        for obj in objects:
+            for index in range(per_object):
+                values = {name: getattr(obj, name) for name in names}
+                if model.__name__ == "Recommendation" and index < per_object - 1:
+                    values["rating"] = self.rng.choice(["red", "amber", "green", ""])
+                    values["rating_rationale"] = "Invented rationale."
+                    values["target_date"] = obj.target_date - timedelta(days=per_object - index)
+                rows.append(
+                    historical(
+                        **values,
+                        history_date=now - timedelta(days=(per_object - index) * 360 // per_object),
+                        history_type="+" if index == 0 else "~",
+                        history_user=self.system,
+                        history_change_reason="Benchmark data",
+                    )
+                )
+        historical.objects.bulk_create(rows, batch_size=5000)
+
+    def freeze(self):
+        """A board pack of the newest review (100 recommendations at every scale but W6)."""
+        from recommendations.models import Review
+
+        review = Review.objects.order_by("-pk").first()
+        self.board = freeze(review, self.manager, self.built)
+
+    def pages(self):
+        review = self.board.rows[0]["review_id"]
+        return [
+            ("dashboard", "/recommendations/"),
+            ("dashboard, red and overdue", "/recommendations/?rating=red&overdue=on"),
+            (f"dashboard, review {review}", f"/recommendations/?review={review}"),
+            ("board pack (HTML)", f"/recommendations/board/{self.board.pk}/"),
+            ("board pack (PDF)", f"/recommendations/board/{self.board.pk}/pdf/"),
+            ("board pack (XLSX)", f"/recommendations/board/{self.board.pk}/xlsx/"),
+            ("export, CSV", "/recommendations/export.csv"),
+            ("export, XLSX", "/recommendations/export.xlsx"),
+        ]
+
+
+def freeze(review, user, scale):
+    from django.utils import timezone
+
+    from scr_tracker.reporting.board import freeze as freeze_pack
+
+    board_date = timezone.localdate() + timedelta(days=scale)
+    return freeze_pack([review], board_date, f"Board at {scale}", user)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""The dashboard, board packs, exports and the public-safe summary."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from evidence.models import AssuranceRequest
+from recommendations.models import RatingDefinition, Recommendation, Review
+from scr_tracker.accounts.roles import (
+    BUSINESS_MANAGER,
+    EXECUTIVE,
+    agency_scope,
+    is_business_manager,
+    role_of,
+)
+from scr_tracker.reporting import board, dashboard, exports
+from scr_tracker.reporting.forms import BoardPackForm, DashboardFilterForm
+from scr_tracker.reporting.models import BoardPack, BoardPackReview
+from scr_tracker.reporting.pagination import pagination
+
+PER_PAGE = 50
+FALLBACK_SINCE_DAYS = 30
+FILTERS = ("review", "rating", "agency", "overdue")
+
+
+def _query(request, **changes):
+    """The current query string with ``changes`` (None removes a key); the page
+    number is dropped unless given."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return query.urlencode()
+
+
+def _last_pack(review):
+    packs = BoardPack.objects.order_by("-board_date", "-pk")
+    if review is not None:
+        packs = packs.filter(reviews=review)
+    return packs.only("pk", "title", "board_date").first()
+
+
+@login_required
+@require_safe
+def dashboard_page(request):
+    if agency_scope(request.user) is not None:
+        return redirect("recommendations:my_actions")
+    if role_of(request.user) is None:
+        raise PermissionDenied("Your account has no role yet.")
+    form = DashboardFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    user = request.user
+    summaries = dashboard.review_summaries(user)
+    review = filters.get("review")
+    if review is None and len(summaries) == 1:
+        review = summaries[0].review
+    last_pack = _last_pack(review)
+    since = filters.get("since") or (
+        last_pack.board_date
+        if last_pack
+        else timezone.localdate() - timedelta(days=FALLBACK_SINCE_DAYS)
+    )
+    recs = dashboard.in_scope(user, filters)
+    page = Paginator(dashboard.table(recs), PER_PAGE).get_page(request.GET.get("page"))
+    unrated = dashboard.in_scope(user, filters, ignore=("rating",))
+    counts = [
+        (label, tag, count, _query(request, rating=dashboard.rating_param(key)))
+        for key, label, tag, count in dashboard.rating_counts(unrated)
+    ]
+    flagged = (
+        AssuranceRequest.objects.open()
+        .filter(flagged_on__isnull=False, action__recommendation__in=recs.values("pk"))
+        .select_related("agency", "action__recommendation__review")
+        .order_by("due_date", "pk")
+    )
+    waiting, waiting_count = dashboard.waiting_for_sign_off(recs)
+    ctx = {
+        "form": form,
+        "summaries": summaries if len(summaries) > 1 else [],
+        "review": review,
+        "heading": review.reference if review else "all reviews",
+        "page": page,
+        "pages": pagination(page, _query(request)),
+        "counts": counts,
+        "overdue": dashboard.in_scope(user, filters, ignore=("overdue",))
+        .filter(Recommendation.overdue_q())
+        .count(),
+        "overdue_query": _query(request, overdue="on"),
+        "flagged": flagged[:20],
+        "flagged_count": flagged.count(),
+        "waiting": waiting,
+        "waiting_count": waiting_count,
+        "since": since,
+        "last_pack": last_pack if not filters.get("since") else None,
+        "changes": dashboard.changes_since(user, recs, since),
+        "trend": dashboard.trend(recs),
+        "export_query": _query(request),
+        "rating_definitions": RatingDefinition.objects.all(),
+        "filtered": any(filters.get(name) for name in FILTERS),
+        "is_manager": is_business_manager(user),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "reporting/dashboard.html", ctx, status=status)
+
+
+def _require_board_reader(user):
+    if role_of(user) not in (BUSINESS_MANAGER, EXECUTIVE):
+        raise PermissionDenied("Board packs are for business managers and executives.")
+
+
+@login_required
+def board_packs(request):
+    """The board packs, newest first; a business manager freezes a new one."""
+    _require_board_reader(request.user)
+    manager = is_business_manager(request.user)
+    form = BoardPackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not manager:
+            raise PermissionDenied("Only business managers freeze a board pack.")
+        if form.is_valid():
+            pack = _freeze(request, form)
+            if pack is not None:
+                messages.success(request, "The board pack was frozen.")
+                return redirect("reporting:board_pack", pk=pack.pk)
+    ctx = {
+        "packs": BoardPack.objects.select_related("taken_by").prefetch_related(
+            Prefetch("reviews", Review.objects.order_by("reference"))
+        ),
+        "form": form,
+        "is_manager": manager,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "reporting/board_packs.html", ctx, status=status)
+
+
+def _freeze(request, form):
+    reviews, board_date = list(form.cleaned_data["reviews"]), form.cleaned_data["board_date"]
+    taken = BoardPackReview.objects.filter(review__in=reviews, board_date=board_date)
+    clash = sorted({row.review.reference for row in taken.select_related("review")})
+    if not clash:
+        try:
+            return board.freeze(reviews, board_date, form.cleaned_data["title"], request.user)
+        except IntegrityError:  # frozen by someone else a moment ago
+            clash = [review.reference for review in reviews]
+    form.add_error(
+        "board_date",
+        f"{board.joined(clash)} already "
+        f"{'has a board pack' if len(clash) == 1 else 'have board packs'} for that date. "
+        "Choose another date, or leave that review out.",
+    )
+    return None
+
+
+def _pack_context(pack):
+    reviews = board.reviews_of(pack)
+    before = board.previous(pack)
+    rows = board.shown_rows(pack)
+    groups = []
+    for row in rows:
+        if not groups or groups[-1][0] != row.get("review"):
+            groups.append((row.get("review"), []))
+        groups[-1][1].append(row)
+    return {
+        "pack": pack,
+        "reviews": reviews,
+        "heading": board.pack_heading(reviews),
+        "before": before,
+        "movement": board.movement(pack, before),
+        "summary": board.summary(rows),
+        "groups": groups,
+    }
+
+
+def _get_pack(request, pk):
+    _require_board_reader(request.user)
+    return get_object_or_404(BoardPack.objects.select_related("taken_by"), pk=pk)
+
+
+@login_required
+@require_safe
+def board_pack(request, pk):
+    pack = _get_pack(request, pk)
+    return render(request, "reporting/board_pack.html", _pack_context(pack))
+
+
+@login_required
+@require_safe
+def board_pack_pdf(request, pk):
+    """The board pack as a tagged PDF (PDF/UA-1) with a title and language."""
+    from weasyprint import HTML
+
+    pack = _get_pack(request, pk)
+    html = render_to_string("reporting/board_pack_print.html", _pack_context(pack))
+    pdf = HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"board-pack-{pack.board_date:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_safe
+def board_pack_xlsx(request, pk):
+    pack = _get_pack(request, pk)
+    rows = exports.pack_rows(board.shown_rows(pack))
+    name = f"board-pack-{pack.board_date:%Y-%m-%d}.xlsx"
+    return exports.xlsx_response(rows, name, "Board pack", exports.PACK_COLUMNS)
+
+
+def _export_table(request):
+    if role_of(request.user) is None:
+        raise PermissionDenied("Your account has no role yet.")
+    form = DashboardFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    recs = dashboard.in_scope(request.user, filters)
+    # An agency user's evidence counts are their own agency's only.
+    return dashboard.table(recs, agency_id=agency_scope(request.user))
+
+
+@login_required
+@require_safe
+def export_csv(request):
+    """The dashboard table, in the user's scope and with the current filters."""
+    rows = exports.table_rows(_export_table(request))
+    return exports.csv_response(rows, exports.export_name("csv"))
+
+
+@login_required
+@require_safe
+def export_xlsx(request):
+    rows = exports.table_rows(_export_table(request))
+    return exports.xlsx_response(rows, exports.export_name("xlsx"), "Recommendations")
+
+
+@login_required
+@require_safe
+def public_summary(request):
+    """What may be published: the review, each recommendation's published text,
+    its rating and target date, and whether a Complete still stands. Nothing
+    about evidence, actions or agencies."""
+    _require_board_reader(request.user)
+    recs = Recommendation.objects.with_sign_off().order_by("number")
+    ctx = {
+        "reviews": Review.objects.prefetch_related(Prefetch("recommendations", recs)),
+        "generated": timezone.localdate(),
+    }
+    response = render(request, "reporting/public_summary.html", ctx)
+    if request.GET.get("download"):
+        response["Content-Disposition"] = 'attachment; filename="recommendations-summary.html"'
+    return response
