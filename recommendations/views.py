@@ -9,7 +9,15 @@ from django.views.decorators.http import require_safe
 from recommendations import pages
 from recommendations.concurrency import versioned_edit
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
-from recommendations.models import Action, Rating, RatingDefinition, Recommendation, SignOff
+from recommendations.models import (
+    NEEDS_SIGNING_OFF_AGAIN,
+    SIGNED_OFF,
+    Action,
+    Rating,
+    RatingDefinition,
+    Recommendation,
+    SignOff,
+)
 from recommendations.timeline import entries, newest_first
 from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive
 from scr_tracker.audit import changes_by
@@ -66,11 +74,16 @@ def recommendation_detail(request, pk):
     sign_offs = list(rec.sign_offs.select_related("signed_by", "agency"))
     manager_sign_off = next((s for s in sign_offs if s.kind == SignOff.Kind.MANAGER), None)
     needs_resign_off = manager_sign_off is not None and not manager_sign_off.is_current(rec)
+    if manager_sign_off is None:
+        sign_off_state = "Not signed off"
+    else:
+        sign_off_state = NEEDS_SIGNING_OFF_AGAIN if needs_resign_off else SIGNED_OFF
     agency = request.user.agency if is_executive(request.user) else None
     ctx = {
         "recommendation": rec,
         "sign_offs": sign_offs,
         "needs_resign_off": needs_resign_off,
+        "sign_off_state": sign_off_state,
         "can_partner_sign": agency is not None
         and agency.is_statutory_partner
         and manager_sign_off is not None

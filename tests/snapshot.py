@@ -8,7 +8,15 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 
-PROJECT_APPS = ["accounts", "recommendations", "evidence", "intake", "auth", "guardian"]
+PROJECT_APPS = [
+    "accounts",
+    "recommendations",
+    "evidence",
+    "intake",
+    "reporting",
+    "auth",
+    "guardian",
+]
 # The access log records reads and denials by design, so a refusal adds to it.
 NOT_DATA = {"evidence.AccessLog", "auth.Permission"}  # permissions: fixed at migrate
 

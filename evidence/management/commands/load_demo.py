@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.models import AssuranceRequest, Submission, SubmissionFile
-from recommendations.models import Action, Recommendation, Review, SignOff
+from recommendations.models import Action, Recommendation, Review, SignOff, rests_on
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
 from scr_tracker.audit import changes_by, system_user
@@ -39,6 +39,7 @@ ACTIONS = [
     (5, "police", "Audit barriers to information sharing within the force.", -14),
     (10, "council", "Show that practitioners know and use the escalation process.", 30),
     (11, "gps", "Review safeguarding coding with practices.", 180),
+    (7, "schools", "Show that schools' safeguarding leads use the partnership's guidance.", -240),
 ]
 # (recommendation number, rating, days until target date)
 RATINGS = [
@@ -122,6 +123,12 @@ class Command(BaseCommand):
             rec.updated_by = system_user()
             rec.save()
             if rating == "complete":
+                # Complete rests on every action assured by accepted evidence.
+                actions = list(rec.actions.select_related("agency"))
+                for action in actions:
+                    if action.state != Action.State.ASSURED:
+                        self._submission(action, accepted=True)
+                rec.refresh_from_db()
                 SignOff.objects.create(
                     recommendation=rec,
                     kind=SignOff.Kind.MANAGER,
@@ -130,6 +137,7 @@ class Command(BaseCommand):
                     target_date=rec.target_date,
                     version=rec.version,
                     note="Demo sign-off.",
+                    rests_on=rests_on(list(rec.actions.select_related("agency"))),
                 )
         self._request(recs, agencies, today)
 
@@ -144,13 +152,24 @@ class Command(BaseCommand):
                 good_evidence="Demo: the audit's findings and what changed because of them.",
             )
 
-    def _submission(self, action):
-        user = User.objects.get(username="demo-council")
+    def _submission(self, action, accepted=False):
+        user = User.objects.filter(agency=action.agency).first() or system_user()
+        manager = User.objects.get(username="demo-manager")
         submission = Submission.objects.create(
             action=action,
             submitted_by=user,
-            summary="Demo: the supervision policy now sets out the core components.",
-            impact="Demo: an audit of supervision records shows the components in use.",
+            summary="Demo: the policy now sets out what the recommendation asks for.",
+            impact="Demo: an audit of invented records shows it in use.",
+            **(
+                {
+                    "state": Submission.State.ACCEPTED,
+                    "reviewed_by": manager,
+                    "reviewed_at": timezone.now(),
+                    "reviewer_note": "Demo: accepted.",
+                }
+                if accepted
+                else {}
+            ),
         )
         content = b"Demo evidence file, invented for trying the tracker.\n"
         upload = SubmissionFile(
@@ -162,5 +181,6 @@ class Command(BaseCommand):
         )
         upload.file.save("demo.txt", ContentFile(content), save=False)
         upload.save()
-        action.state = Action.State.EVIDENCE_SUBMITTED
-        action.save()
+        action.evidence_submitted()
+        if accepted:
+            action.evidence_accepted()
