@@ -1,5 +1,6 @@
 """The service navigation: the pages each role works from, in order."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
@@ -38,11 +39,13 @@ def home_route(user):
 
 
 def navigation(request):
-    """Template context: ``navigation``, a list of (label, url, is_current)."""
+    """Template context: ``navigation``, a list of (label, url, is_current), and
+    the service's and partnership's names."""
+    names = {"service_name": settings.SERVICE_NAME, "partnership_name": settings.PARTNERSHIP_NAME}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": []}
+        return {"navigation": [], **names}
     items = [(label, reverse(name)) for label, name in PAGES.get(role_of(user), [])]
     # The current item is the longest URL that the path starts with.
     current = max((url for _, url in items if request.path.startswith(url)), key=len, default="")
-    return {"navigation": [(label, url, url == current) for label, url in items]}
+    return {"navigation": [(label, url, url == current) for label, url in items], **names}

@@ -184,6 +184,11 @@ CHASE_EVERY_DAYS = env_int("CHASE_EVERY_DAYS", 7, minimum=1)
 ESCALATE_AFTER_DAYS = env_int("ESCALATE_AFTER_DAYS", 14, minimum=1)
 FLAG_AFTER_DAYS = env_int("FLAG_AFTER_DAYS", 28, minimum=1)
 IMPACT_REVIEW_MONTHS = env_int("IMPACT_REVIEW_MONTHS", 12, minimum=1)
+
+# Who runs the service, and its name: shown in every page's header and footer,
+# on board packs and on the public summary.
+PARTNERSHIP_NAME = env_str("PARTNERSHIP_NAME") or "Walsall Safeguarding Partnership"
+SERVICE_NAME = env_str("SERVICE_NAME") or "Recommendation tracker"
 # The address people use to reach the tracker, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -103,6 +103,14 @@ PAGES = {
             then_submit(goto("recommendations:action_create", "rec"), "Assign the action"),
         ),
         ("Edit an action", goto("recommendations:action_edit", "action_a")),
+        ("Assured without evidence", goto("recommendations:action_assure", "action_a")),
+        (
+            "Assured without evidence, no reason",
+            then_submit(
+                goto("recommendations:action_assure", "action_a"),
+                "Record as assured without evidence",
+            ),
+        ),
         ("Rating definitions", goto("recommendations:rating_definitions")),
         ("Change a definition", goto("recommendations:rating_definition_edit", "red")),
         (
@@ -148,9 +156,9 @@ PAGES = {
         ("Board packs", goto("reporting:board_packs")),
         (
             "Board packs, empty form",
-            then_submit(goto("reporting:board_packs"), "Freeze the snapshot"),
+            then_submit(goto("reporting:board_packs"), "Freeze the board pack"),
         ),
-        ("Board report", goto("reporting:board_pack", "snapshot")),
+        ("Board pack", goto("reporting:board_pack", "snapshot")),
         ("Public summary", goto("reporting:public_summary")),
         ("Import an action plan", goto("recommendations:import_plan")),
         (
@@ -165,7 +173,7 @@ PAGES = {
         ("Evidence, details only", goto("evidence:submission_detail", "submitted")),
         ("Not allowed (403)", goto("evidence:held_files")),
         ("Board packs", goto("reporting:board_packs")),
-        ("Board report", goto("reporting:board_pack", "snapshot")),
+        ("Board pack", goto("reporting:board_pack", "snapshot")),
         ("Notifications", goto("evidence:notification_list")),
     ],
     "agency_a": [

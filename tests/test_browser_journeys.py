@@ -55,7 +55,7 @@ def test_manager_changes_a_rating_and_the_executive_sees_it_with_its_history(
     page.get_by_label("Username").fill("manager")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Where the W6 recommendations stand").wait_for()
+    page.get_by_role("heading", name="Where the recommendations of SCR W6 stand").wait_for()
 
     page.get_by_role("link", name=w6_recs[3].short_title).click()
     page.get_by_role("link", name="Change the rating").click()

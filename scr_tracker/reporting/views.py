@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -180,6 +181,7 @@ def _pack_context(pack):
         "movement": board.movement(pack, before),
         "summary": board.summary(rows),
         "groups": groups,
+        "partnership_name": settings.PARTNERSHIP_NAME,  # the PDF has no request
     }
 
 
