@@ -107,6 +107,8 @@ class Submission(models.Model):
         indexes = [
             # An agency's own submissions, newest first.
             models.Index(fields=["agency", "-submitted_at"], name="submission_agency_date_idx"),
+            # Evidence tallies per action: accepted, awaiting review.
+            models.Index(fields=["action", "state"], name="submission_action_state_idx"),
         ]
         constraints = [
             models.CheckConstraint(

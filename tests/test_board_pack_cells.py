@@ -226,3 +226,20 @@ def test_gone_overdue_gives_the_date_as_every_page_does(w6, manager, manager_cli
     gone = page.split("Gone overdue")[1].split("New accepted evidence")[0]
     assert f"target date {day(rec.target_date)}" in gone
     assert rec.target_date.isoformat() not in page
+
+
+def test_the_pdf_is_tagged_titled_and_opens_with_the_counts(board_world, manager_client, manager):
+    pack = factories.make_board_pack(board_world[1].review, manager, TODAY, "Invented board")
+    pdf = manager_client.get(reverse("reporting:board_pack_pdf", args=[pack.pk])).content
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])  # tagged (PDF/UA-1)
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title == f"Board pack: SCR W6, Invented board, {day(TODAY)}"
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "11 recommendations of SCR W6" in first
+    for label, count in [("Red", 1), ("Amber", 1), ("Complete", 2), ("Not yet rated", 7)]:
+        assert f"{label} {count}" in first
+    assert "Overdue 1" in first
+    assert "Actions assured without evidence 1" in first

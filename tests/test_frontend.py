@@ -111,3 +111,16 @@ def test_pages_link_the_collected_hashed_files_as_a_deployment_serves_them(
         for name in linked:
             assert re.search(r"\.[0-9a-f]{12}\.", name), f"{name} is not a hashed name"
             assert (root / name).is_file(), f"{url} links {name}, which was not collected"
+
+
+def test_pages_print_without_navigation_buttons_or_forms():
+    from pathlib import Path
+
+    css = (Path(__file__).parent.parent / "scr_tracker/static/tracker/tracker.css").read_text()
+    blocks = [part.split("}}", 1)[0] for part in css.split("@media print{")[1:]]
+    ours = [block for block in blocks if block.startswith(".govuk-skip-link,")]
+    assert len(ours) == 1
+    selectors, rule = ours[0].split("{", 1)
+    for hidden in (".govuk-header", ".govuk-service-navigation", ".govuk-button", "form"):
+        assert hidden in selectors.split(",")
+    assert rule.startswith("display:none")
