@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lock lint format clean bench-guard fuzz assets screenshots
+.PHONY: run test setup lock lint format clean bench-guard bench-pages fuzz assets screenshots
 
 $(STAMP): requirements.lock tools/bootstrap-venv
 	@tools/bootstrap-venv $(VENV)
@@ -32,6 +32,11 @@ lock:
 
 bench-guard: $(STAMP)
 	@$(PY) benchmarks/guard.py
+
+# The reporting pages at W6 scale, 1,000 and 10,000 recommendations (PostgreSQL
+# on 127.0.0.1:5432; about ten minutes, most of it building the data).
+bench-pages: $(STAMP)
+	@$(PY) benchmarks/pages.py $(ARGS)
 
 # The intake fuzz test at length: 400 mutated files per type, with figures.
 fuzz: $(STAMP)

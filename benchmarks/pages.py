@@ -13,8 +13,8 @@ At each scale it requests, as a business manager, the dashboard, a filtered
 dashboard, a board report of one review (HTML and PDF) and both exports, and
 prints the number of queries, the server time (median of 5) and the bytes
 sent. Statistics are refreshed (ANALYZE) after each scale is built, as
-autovacuum keeps them on a live server. The CSV export's peak Python memory (tracemalloc) is printed at each
-scale: flat means streaming.
+autovacuum keeps them on a live server. The CSV export's peak Python memory
+(tracemalloc) is printed at each scale: flat means streaming.
 """
 
 import argparse
@@ -66,7 +66,9 @@ def drop_database(url):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="w6,1000,10000")
-    parser.add_argument("--keep", action="store_true", help="keep the database (its URL is printed)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database (its URL is printed)"
+    )
     args = parser.parse_args()
     url = create_database()
     os.environ["DATABASE_URL"] = url

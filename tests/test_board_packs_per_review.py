@@ -88,7 +88,7 @@ def test_the_dashboard_names_the_review_and_summarises_each(manager_client, w6, 
     page = manager_client.get(reverse("reporting:dashboard"))
     shown = text(page.content.decode())
     assert "Where the recommendations of all reviews stand" in shown
-    summaries = {s.review.reference: s for s in page.context["summaries"]}
+    summaries = {s.reference: s for s in page.context["summaries"]}
     assert {ref: s.total for ref, s in summaries.items()} == {"CSPR Q2": 3, "SCR W6": 11}
     chosen = manager_client.get(reverse("reporting:dashboard"), {"review": second_review.pk})
     assert "Where the recommendations of CSPR Q2 stand" in text(chosen.content.decode())

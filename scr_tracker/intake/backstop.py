@@ -43,6 +43,7 @@ EXEMPT = {
     "evidence.SubmissionFile.sha256": "a hash",
     "evidence.Notification.kind": "set by the server from a fixed list",
     "reporting.BoardPack.rows": "copied from guarded fields at the board date",
+    "reporting.MonthEndCount.rating": "a rating value, counted from the history",
     "recommendations.SignOff.rating": "a rating choice",
     "intake.RestrictedTerm.digest": "a keyed hash",
     "intake.RestrictedTerm.first_word_digest": "a keyed hash",

@@ -8,10 +8,10 @@ benchmarks/pages.py measures them at 10,000 recommendations)."""
 
 import calendar
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from recommendations.models import (
     Recommendation,
     Review,
 )
+from scr_tracker.reporting.models import MonthEndCount
 
 NOT_RATED = "none"
 TREND_MONTHS = 12
@@ -109,7 +110,8 @@ def rating_counts(recs):
 
 @dataclass
 class ReviewSummary:
-    review: Review
+    review_id: int
+    reference: str
     total: int
     counts: list  # (key, label, tag, count) as rating_counts
     overdue: int
@@ -118,39 +120,33 @@ class ReviewSummary:
 
 def review_summaries(user):
     """One row per review the user can see: counts per rating, overdue, and
-    recommendations waiting for a sign-off (ready, or needing it again). One query."""
-    recs = Recommendation.objects.visible_to(user)
-    ready = recs.ready_for_sign_off().values("pk")
-    again = recs.needing_sign_off().values("pk")
+    recommendations waiting for a sign-off (ready, or needing it again). Two
+    grouped queries over the recommendations table."""
+    recs = Recommendation.objects.visible_to(user).order_by()
     aggregates = {
-        "total": Count("recommendations", filter=Q(recommendations__in=recs.values("pk"))),
-        "overdue": Count(
-            "recommendations",
-            filter=Q(recommendations__in=recs.filter(Recommendation.overdue_q()).values("pk")),
-        ),
-        "waiting": Count(
-            "recommendations",
-            filter=Q(recommendations__in=ready) | Q(recommendations__in=again),
-        ),
+        "total": Count("pk"),
+        "overdue": Count("pk", filter=Recommendation.overdue_q()),
+        **{f"r_{key or 'none'}": Count("pk", filter=Q(rating=key)) for key in RATING_ORDER},
     }
-    for key in RATING_ORDER:
-        aggregates[f"r_{key or 'none'}"] = Count(
-            "recommendations",
-            filter=Q(recommendations__in=recs.values("pk"), recommendations__rating=key),
-        )
-    rows = Review.objects.annotate(**aggregates).filter(total__gt=0).order_by("reference")
+    rows = recs.values("review", "review__reference").annotate(**aggregates)
+    waiting_recs = recs.filter(
+        Q(pk__in=recs.ready_for_sign_off().values("pk"))
+        | Q(pk__in=recs.needing_sign_off().values("pk"))
+    )
+    waiting = dict(waiting_recs.values_list("review").annotate(n=Count("pk")))
     return [
         ReviewSummary(
-            review,
-            review.total,
+            row["review"],
+            row["review__reference"],
+            row["total"],
             [
-                (key, rating_label(key), rating_tag(key), getattr(review, f"r_{key or 'none'}"))
+                (key, rating_label(key), rating_tag(key), row[f"r_{key or 'none'}"])
                 for key in RATING_ORDER
             ],
-            review.overdue,
-            review.waiting,
+            row["overdue"],
+            waiting.get(row["review"], 0),
         )
-        for review in rows
+        for row in sorted(rows, key=lambda row: row["review__reference"])
     ]
 
 
@@ -166,28 +162,28 @@ def waiting_for_sign_off(recs):
 
 # -- What changed since a date --------------------------------------------------
 
+# Each history row since the date, newest first, with the row before it (found
+# through the (id, history_date, history_id) index); the scan stops as soon as
+# enough changes are found.
 CHANGES_SQL = """
-SELECT changed.id, review.reference, rec.number, changed.history_date,
-       changed.rating, changed.previous_rating,
-       changed.target_date, changed.previous_target_date,
-       changed.history_change_reason, person.first_name, person.last_name, person.username
-FROM (
-  SELECT h.id, h.history_date, h.history_id, h.rating, h.target_date,
-         h.history_change_reason, h.history_user_id,
-         LAG(h.rating) OVER w AS previous_rating,
-         LAG(h.target_date) OVER w AS previous_target_date,
-         ROW_NUMBER() OVER w AS position
-  FROM {history} h
-  WHERE h.id IN ({scope})
-  WINDOW w AS (PARTITION BY h.id ORDER BY h.history_date, h.history_id)
-) changed
-JOIN {recommendation} rec ON rec.id = changed.id
+SELECT h.id, review.reference, rec.number, h.history_date,
+       h.rating, previous.rating, h.target_date, previous.target_date,
+       h.history_change_reason, person.first_name, person.last_name, person.username
+FROM {history} h
+JOIN {history} previous ON previous.history_id = (
+  SELECT p.history_id FROM {history} p
+  WHERE p.id = h.id
+    AND (p.history_date < h.history_date
+         OR (p.history_date = h.history_date AND p.history_id < h.history_id))
+  ORDER BY p.history_date DESC, p.history_id DESC
+  LIMIT 1
+)
+JOIN {recommendation} rec ON rec.id = h.id
 JOIN {review} review ON review.id = rec.review_id
-LEFT JOIN {user} person ON person.id = changed.history_user_id
-WHERE changed.history_date >= %s AND changed.position > 1
-  AND (changed.rating <> changed.previous_rating
-       OR changed.target_date > changed.previous_target_date)
-ORDER BY changed.history_date DESC, changed.history_id DESC
+LEFT JOIN {user} person ON person.id = h.history_user_id
+WHERE h.history_date >= %s AND h.id IN ({scope})
+  AND (h.rating <> previous.rating OR h.target_date > previous.target_date)
+ORDER BY h.history_date DESC, h.history_id DESC
 LIMIT %s
 """
 
@@ -225,7 +221,7 @@ def changes_since(user, recs, since, limit=50):
         review=Review._meta.db_table,
         user=User._meta.db_table,
     )
-    params = [*scope_params, connection.ops.adapt_datetimefield_value(start), limit * 2]
+    params = [connection.ops.adapt_datetimefield_value(start), *scope_params, limit * 2]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
@@ -257,8 +253,6 @@ def _aware(value):
 
 
 def _date(value):
-    from datetime import date
-
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
@@ -278,36 +272,101 @@ GROUP BY m.position, h.rating
 """
 
 
+TREND_BY_REVIEW_SQL = """
+WITH h AS (
+  SELECT id, review_id, rating, history_type, history_date,
+         LEAD(history_date) OVER (PARTITION BY id ORDER BY history_date, history_id) AS until
+  FROM {history}
+  WHERE id IN ({scope})
+), moments (position, at) AS (VALUES {moments})
+SELECT m.position, h.review_id, h.rating, COUNT(*)
+FROM moments m JOIN h ON h.history_date <= m.at AND (h.until IS NULL OR h.until > m.at)
+WHERE h.history_type <> '-'
+GROUP BY m.position, h.review_id, h.rating
+"""
+
+
+@dataclass
+class MonthEnd:
+    label: str  # "Mar 2027"
+    month: date  # its first day
+    at: datetime  # its last moment, or now for the current month
+
+
 def month_ends(today, months=TREND_MONTHS):
-    """(label, moment): the last moment of each of the ``months`` months up to
-    and including today's (today's month ends now)."""
+    """The last moment of each of the ``months`` months up to and including
+    today's (today's month ends now), oldest first."""
     ends, year, month = [], today.year, today.month
     for _ in range(months):
         last_day = calendar.monthrange(year, month)[1]
         end = timezone.make_aware(datetime(year, month, last_day, 23, 59, 59))
-        ends.append((f"{calendar.month_abbr[month]} {year}", min(end, timezone.now())))
+        label = f"{calendar.month_abbr[month]} {year}"
+        ends.append(MonthEnd(label, date(year, month, 1), min(end, timezone.now())))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return list(reversed(ends))
 
 
-def ratings_at(recs, moments):
-    """For each moment, {rating: count} of the recommendations in ``recs`` as
-    their history stood then (one query)."""
+def _window_counts(sql, recs, moments):
+    """Run a trend query over the history of ``recs`` at ``moments``."""
     scope_sql, scope_params = recs.order_by().values("pk").query.sql_with_params()
     history = Recommendation.history.model._meta.db_table
     values = ", ".join(["(%s, %s)"] * len(moments))
     params = list(scope_params)
     for position, at in enumerate(moments):
         params += [position, connection.ops.adapt_datetimefield_value(at)]
-    sql = TREND_SQL.format(history=history, scope=scope_sql, moments=values)
+    sql = sql.format(history=history, scope=scope_sql, moments=values)
     if connection.vendor == "postgresql":
         sql = sql.replace("VALUES (%s, %s)", "VALUES (%s::int, %s::timestamptz)", 1)
-    states = [{} for _ in moments]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for position, rating, count in cursor.fetchall():
-            states[position][rating] = count
+        return cursor.fetchall()
+
+
+def ratings_at(recs, moments):
+    """For each moment, {rating: count} of the recommendations in ``recs`` as
+    their history stood then (one window query over their history)."""
+    states = [{} for _ in moments]
+    for position, rating, count in _window_counts(TREND_SQL, recs, moments):
+        states[position][rating] = count
     return states
+
+
+def _fill_month_ends(missing, ends):
+    """Compute and keep the month-end counts for ``missing`` (review id, month)
+    pairs, from the history (one window query)."""
+    months = sorted({month for _, month in missing})
+    moments = [end.at for end in ends if end.month in months]
+    reviews = {review for review, _ in missing}
+    found = {}
+    recs = Recommendation.objects.filter(review__in=reviews)
+    for position, review, rating, count in _window_counts(TREND_BY_REVIEW_SQL, recs, moments):
+        found[(review, months[position], rating)] = count
+    MonthEndCount.objects.bulk_create(
+        [
+            MonthEndCount(
+                review_id=review, month=month, rating=key, count=found.get((review, month, key), 0)
+            )
+            for review, month in sorted(missing)
+            for key in RATING_ORDER
+        ],
+        ignore_conflicts=True,  # another request filled them first: the same figures
+    )
+
+
+def month_end_counts(review_ids, ends):
+    """For each closed month in ``ends``, {rating: count} summed over the
+    reviews ``review_ids``, from MonthEndCount (filled first where a month is
+    missing: once per review and month)."""
+    months = [end.month for end in ends]
+    kept = MonthEndCount.objects.filter(review__in=review_ids, month__in=months)
+    have = set(kept.values_list("review", "month").distinct())
+    wanted = {(review, month) for review in review_ids for month in months}
+    if wanted - have:
+        _fill_month_ends(wanted - have, ends)
+    states = {month: {} for month in months}
+    for month, rating, count in kept.values_list("month", "rating").annotate(n=Sum("count")):
+        states[month][rating] = count
+    return [states[month] for month in months]
 
 
 @dataclass
@@ -324,17 +383,27 @@ GAP = 16
 LEFT = 40
 
 
-def trend(recs):
+def trend(recs, reviews=None):
     """The ratings at each month end over the last year, as chart bars and table
-    rows (months before the first recommendation existed are left out)."""
-    moments = month_ends(timezone.localdate())
-    states = ratings_at(recs, [at for _, at in moments])
-    kept = [(m, s) for m, s in zip(moments, states, strict=True) if s] or [
-        (moments[-1], states[-1])
+    rows (months before the first recommendation existed are left out).
+
+    With ``reviews`` (ids of reviews shown whole, unfiltered), closed
+    months come from the kept month-end counts and the current month from the
+    live ratings: no history is read. Otherwise (a filtered table) one window
+    query reads the history of the recommendations shown."""
+    ends = month_ends(timezone.localdate())
+    if reviews is None:
+        states = ratings_at(recs, [end.at for end in ends])
+    else:
+        states = month_end_counts(reviews, ends[:-1])
+        states.append(dict(recs.order_by().values_list("rating").annotate(n=Count("pk"))))
+    kept = [(m, s) for m, s in zip(ends, states, strict=True) if sum(s.values())] or [
+        (ends[-1], states[-1])
     ]
     biggest = max((sum(state.values()) for _, state in kept), default=0) or 1
     bars = []
-    for index, ((label, _), state) in enumerate(kept):
+    for index, (end, state) in enumerate(kept):
+        label = end.label
         counts = [state.get(key, 0) for key in RATING_ORDER]
         y, segments = CHART_HEIGHT, []
         for key, count in zip(RATING_ORDER, counts, strict=True):

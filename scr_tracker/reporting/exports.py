@@ -8,14 +8,18 @@ temporary file, then sent in blocks)."""
 import csv
 import datetime
 import tempfile
+from itertools import islice
 
+from django.db.models import Count, Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from evidence.models import Submission
+from recommendations.models import NEEDS_SIGNING_OFF_AGAIN, SIGNED_OFF, Action, Rating, SignOff
 from scr_tracker.reporting import dashboard
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHUNK = 500
+CHUNK = 1000
 
 # (heading, Excel column width)
 COLUMNS = [
@@ -68,34 +72,106 @@ def _action_line(agency, state, due, assurance=""):
     return line + (f", due {_day(due)}" if due else "")
 
 
-def table_rows(recs):
-    """Each recommendation of the (already scoped and annotated) ``recs`` as cells;
-    dates stay dates (the CSV writes them like the pages, Excel as date cells)."""
-    for rec in recs.iterator(chunk_size=CHUNK):
-        actions = [
-            _action_line(
-                action.agency.name,
-                action.get_state_display(),
-                action.due_date,
-                action.get_assurance_display() if action.assured_by_decision else "",
-            )
-            for action in rec.actions.all()
-        ]
-        yield [
-            rec.review.reference,
-            rec.number,
-            rec.short_title,
-            "\n".join([rec.text, *(f"- {point}" for point in rec.sub_points or [])]),
-            dashboard.rating_label(rec.rating),
-            rec.rating_rationale,
-            rec.target_date,
-            rec.original_target_date,
-            "Yes" if rec.is_overdue else "No",
-            "\n".join(actions) or "None",
-            rec.evidence_accepted,
-            rec.evidence_awaiting,
-            rec.sign_off_state or "Not signed off",
-        ]
+def table_rows(recs, agency_id=None):
+    """Each recommendation of the (already scoped) ``recs`` as cells, in the
+    dashboard's order; dates stay dates (the CSV writes them like the pages,
+    Excel as date cells). Read CHUNK recommendations at a time, as plain values:
+    for each chunk, one query each for its actions, its evidence tallies (an
+    agency user's own agency's only) and its latest sign-offs."""
+    fields = [
+        "pk",
+        "review__reference",
+        "number",
+        "short_title",
+        "text",
+        "sub_points",
+        "rating",
+        "rating_rationale",
+        "target_date",
+        "original_target_date",
+        "version",
+    ]
+    rows = recs.order_by("review__reference", "number", "pk").values_list(*fields)
+    iterator = rows.iterator(chunk_size=CHUNK)
+    today = timezone.localdate()
+    while chunk := list(islice(iterator, CHUNK)):
+        ids = [row[0] for row in chunk]
+        actions, tallies, signed = _chunk_details(ids, agency_id)
+        for (
+            pk,
+            review,
+            number,
+            title,
+            text,
+            points,
+            rating,
+            why,
+            target,
+            original,
+            version,
+        ) in chunk:
+            overdue = target is not None and target < today and rating != Rating.COMPLETE
+            accepted, awaiting = tallies.get(pk, (0, 0))
+            yield [
+                review,
+                number,
+                title,
+                "\n".join([text, *(f"- {point}" for point in points or [])]),
+                dashboard.rating_label(rating),
+                why,
+                target,
+                original,
+                "Yes" if overdue else "No",
+                "\n".join(actions.get(pk, [])) or "None",
+                accepted,
+                awaiting,
+                _sign_off_state(signed.get(pk), version),
+            ]
+
+
+def _chunk_details(ids, agency_id):
+    actions = {}
+    found = (
+        Action.objects.filter(recommendation__in=ids)
+        .order_by("recommendation", "agency__name", "pk")
+        .values_list("recommendation", "agency__name", "state", "due_date", "assurance")
+    )
+    for rec, agency, state, due, assurance in found:
+        decision = assurance == Action.Assurance.DECISION
+        line = _action_line(
+            agency,
+            Action.State(state).label,
+            due,
+            Action.Assurance.DECISION.label if decision else "",
+        )
+        actions.setdefault(rec, []).append(line)
+    submissions = Submission.objects.filter(action__recommendation__in=ids)
+    if agency_id is not None:
+        submissions = submissions.filter(agency=agency_id)
+    tallies = {
+        rec: (accepted, awaiting)
+        for rec, accepted, awaiting in submissions.order_by()
+        .values_list("action__recommendation")
+        .annotate(
+            accepted=Count("pk", filter=Q(state=Submission.State.ACCEPTED)),
+            awaiting=Count("pk", filter=Q(state=Submission.State.SUBMITTED)),
+        )
+    }
+    signed = {}
+    latest_first = (
+        SignOff.objects.filter(recommendation__in=ids, kind=SignOff.Kind.MANAGER)
+        .order_by("recommendation", "-signed_at", "-pk")
+        .values_list("recommendation", "version")
+    )
+    for rec, version in latest_first:
+        signed.setdefault(rec, version)
+    return actions, tallies, signed
+
+
+def _sign_off_state(signed_version, version):
+    if signed_version is None:
+        return "Not signed off"
+    return SIGNED_OFF if signed_version == version else NEEDS_SIGNING_OFF_AGAIN
 
 
 def pack_rows(rows):

@@ -70,3 +70,26 @@ class BoardPackReview(Frozen):
 
     def __str__(self):
         return f"{self.review} in {self.pack}"
+
+
+class MonthEndCount(models.Model):
+    """How many of a review's recommendations had a rating at the end of a
+    closed month: five rows per review and month (zeros included), computed
+    from the history the first time the trend needs that month, then kept. A
+    closed month's history never changes (history is only ever appended, at
+    the time of the change), so neither does its count."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month.")
+    rating = models.CharField(max_length=10, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "month", "rating"], name="month_end_count_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review} {self.month:%B %Y} {self.rating or 'not rated'}: {self.count}"

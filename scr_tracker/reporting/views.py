@@ -66,7 +66,7 @@ def dashboard_page(request):
     summaries = dashboard.review_summaries(user)
     review = filters.get("review")
     if review is None and len(summaries) == 1:
-        review = summaries[0].review
+        review = Review.objects.get(pk=summaries[0].review_id)
     last_pack = _last_pack(review)
     since = filters.get("since") or (
         last_pack.board_date
@@ -106,7 +106,7 @@ def dashboard_page(request):
         "since": since,
         "last_pack": last_pack if not filters.get("since") else None,
         "changes": dashboard.changes_since(user, recs, since),
-        "trend": dashboard.trend(recs),
+        "trend": dashboard.trend(recs, reviews=_whole_reviews(user, filters, review, summaries)),
         "export_query": _query(request),
         "rating_definitions": RatingDefinition.objects.all(),
         "filtered": any(filters.get(name) for name in FILTERS),
@@ -114,6 +114,16 @@ def dashboard_page(request):
     }
     status = 400 if form.errors else 200
     return render(request, "reporting/dashboard.html", ctx, status=status)
+
+
+def _whole_reviews(user, filters, review, summaries):
+    """The ids of the reviews whose every recommendation the table shows (so the
+    trend can use the kept month-end counts), or None when it is filtered."""
+    if any(filters.get(name) for name in ("rating", "agency", "overdue")):
+        return None
+    if role_of(user) not in (BUSINESS_MANAGER, EXECUTIVE):
+        return None
+    return [review.pk] if review is not None else [s.review_id for s in summaries]
 
 
 def _require_board_reader(user):
@@ -228,21 +238,21 @@ def _export_table(request):
     filters = form.cleaned_data if form.is_valid() else {}
     recs = dashboard.in_scope(request.user, filters)
     # An agency user's evidence counts are their own agency's only.
-    return dashboard.table(recs, agency_id=agency_scope(request.user))
+    return exports.table_rows(recs, agency_id=agency_scope(request.user))
 
 
 @login_required
 @require_safe
 def export_csv(request):
     """The dashboard table, in the user's scope and with the current filters."""
-    rows = exports.table_rows(_export_table(request))
+    rows = _export_table(request)
     return exports.csv_response(rows, exports.export_name("csv"))
 
 
 @login_required
 @require_safe
 def export_xlsx(request):
-    rows = exports.table_rows(_export_table(request))
+    rows = _export_table(request)
     return exports.xlsx_response(rows, exports.export_name("xlsx"), "Recommendations")
 
 
