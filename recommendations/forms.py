@@ -17,8 +17,8 @@ from scr_tracker.govuk import GovukDateField
 from scr_tracker.intake.forms import GuardedFormMixin
 
 COMPLETE_BY_SIGN_OFF = (
-    "Complete is recorded by signing the recommendation off, once every action's "
-    "evidence is accepted. Choose Red, Amber or Green here."
+    "Complete is recorded by signing the recommendation off, once every action "
+    "is assured. Choose Red, Amber or Green here."
 )
 
 

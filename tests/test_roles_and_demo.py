@@ -83,3 +83,20 @@ def test_demo_names_say_demo(w6, settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
     assert all("Demo" in agency.name for agency in Agency.objects.all())
+
+
+def test_demo_data_follows_the_sign_off_rules(w6, settings):
+    from recommendations.models import Recommendation
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    complete = Recommendation.objects.filter(rating="complete").with_sign_off()
+    assert complete.exists()
+    for rec in complete:
+        actions = list(rec.actions.all())
+        assert actions, f"{rec} is Complete with no actions"
+        for action in actions:
+            assert (action.state, action.assurance) == ("assured", "evidence")
+            assert action.submissions.filter(state="accepted").exists()
+        assert rec.sign_off_state == "Signed off"
+        assert rec.sign_offs.get().rests_on.startswith("1 action assured by accepted evidence")

@@ -24,6 +24,7 @@ from recommendations.models import (
     Recommendation,
     Review,
 )
+from scr_tracker.accounts.models import User
 from scr_tracker.reporting.models import MonthEndCount
 
 NOT_RATED = "none"
@@ -210,8 +211,6 @@ class Changes:
 def changes_since(user, recs, since, limit=50):
     """Rating changes, target dates moved later and new evidence since ``since``,
     newest first, at most ``limit`` of each (two queries, whatever the history)."""
-    from scr_tracker.accounts.models import User
-
     start = timezone.make_aware(datetime.combine(since, time.min))
     scope_sql, scope_params = recs.order_by().values("pk").query.sql_with_params()
     sql = CHANGES_SQL.format(
