@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from recommendations.models import Recommendation
 from scr_tracker.audit import changes_by
+from scr_tracker.reporting import exports
 from scr_tracker.reporting.models import BoardPack
 from tests import factories
 from tests.html_cells import rows_by, text
@@ -243,3 +244,36 @@ def test_the_pdf_is_tagged_titled_and_opens_with_the_counts(board_world, manager
         assert f"{label} {count}" in first
     assert "Overdue 1" in first
     assert "Actions assured without evidence 1" in first
+
+
+def test_the_exports_carry_what_people_need(board_world, manager_client):
+    recs = board_world
+    for rec in recs.values():
+        rec.refresh_from_db()
+    response = manager_client.get(reverse("reporting:export_xlsx"))
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    header = [cell.value for cell in sheet[1]]
+    assert header == [heading for heading, _ in exports.COLUMNS]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:M{len(recs) + 1}"
+    assert sheet.column_dimensions["D"].width == 60
+    by_number = {
+        row[1]: dict(zip(header, row, strict=True))
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    one, three = by_number[1], by_number[3]
+    assert one["Target date"].date() == recs[1].target_date
+    assert one["Original target date"].date() == TODAY + datetime.timedelta(days=20)
+    assert one["Full text"].startswith(recs[1].text)
+    assert (
+        one["Actions (agency: state, due date)"]
+        .splitlines()[0]
+        .startswith("Agency A (test): in progress")
+    )
+    assert (one["Evidence accepted"], one["Evidence awaiting review"]) == (0, 1)
+    assert three["Sign-off"] == "Needs signing off again"
+    assert "(assured without evidence)" in three["Actions (agency: state, due date)"]
+    assert by_number[4]["Sign-off"] == "Signed off"
+    csv_text = manager_client.get(reverse("reporting:export_csv")).getvalue().decode()
+    assert day(recs[1].target_date) in csv_text
+    assert recs[1].target_date.isoformat() not in csv_text
