@@ -10,11 +10,11 @@ from scr_tracker.intake.identifiers import (
     nhs_check_digit,
     upn_check_letter,
 )
-from scr_tracker.intake.normalise import normalise, original_span
+from scr_tracker.intake.normalise import Squeezed, normalise
 
 
 def rules(text):
-    return [finding.rule for finding in find_identifiers(normalise(text))]
+    return [finding.rule for finding in find_identifiers(Squeezed(normalise(text)).text)]
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,24 @@ def rules(text):
         ("\ufeff9434765919", "nhs_number"),
         ("AB\u202e123456C", "ni_number"),
         ("WS1\u00a01TP", "postcode"),
+        # Other shapes people write them in
+        ("(943) 476 5919", "nhs_number"),
+        ("9 4 3 4 7 6 5 9 1 9", "nhs_number"),
+        ("943/476/5919", "nhs_number"),
+        ("943 / 476 / 5919", "nhs_number"),
+        ("[943]-[476]-[5919]", "nhs_number"),
+        ("9\u200b4\u200b3 476 5919", "nhs_number"),  # zero-width inside a group
+        ("94\u03013 476 5919", "nhs_number"),  # a combining mark inside
+        ("\U0001d7d7\U0001d7d2\U0001d7d1 476 5919", "nhs_number"),  # mathematical digits
+        ("date-of-birth: 3rd March 2014", "date_of_birth"),
+        ("date.of.birth 12/03/2014", "date_of_birth"),
+        ("D-O-B 12/03/2014", "date_of_birth"),
+        ("dob 12 03 2014", "date_of_birth"),
+        ("born 3 12 14", "date_of_birth"),
+        ("WS1  1TP", "postcode"),
+        ("WS1\n1TP", "postcode"),
+        ("AB 123 456 C", "ni_number"),
+        ("\u0410\u0412 12 34 56 \u0421", "ni_number"),  # Cyrillic look-alike letters
     ],
 )
 def test_refused(text, rule):
@@ -85,6 +103,12 @@ def test_refused(text, rule):
         "QV1 1AA",  # Q is never the first letter of a postcode
         "Born in Bradford, the initiative spread.",
         "A reborn approach: 12/03/2024",
+        "Meeting 12 03 2024",
+        "Held on 12.03.2024 with 15 staff",
+        "9 4 3 4 7 6 5 9 1 9 8",  # eleven spaced digits: no NHS number inside
+        "1 9 4 3 4 7 6 5 9 1 9",
+        "(0121) 496 0000",
+        "Date of the birth of the service: 12/03/2024",
     ],
 )
 def test_benign_text_passes(text):
@@ -116,7 +140,13 @@ def test_overlapping_candidates_are_all_tried():
 
 def test_where_maps_back_to_the_original_text():
     text = "No. \uff19\uff14\uff13 476 5919 here"
-    normalised = normalise(text)
-    finding = find_identifiers(normalised)[0]
-    start, end = original_span(text, finding.start, finding.end)
+    squeezed = Squeezed(normalise(text))
+    finding = find_identifiers(squeezed.text)[0]
+    start, end = squeezed.original_span(finding.start, finding.end)
     assert text[start:end] == "\uff19\uff14\uff13 476 5919"
+    # Characters the rules skip (zero-width, combining) are inside the span.
+    text = "x\u200b\u200b9 4\u0301 3 4 7 6 5 9 1 9 end"
+    squeezed = Squeezed(normalise(text))
+    finding = find_identifiers(squeezed.text)[0]
+    start, end = squeezed.original_span(finding.start, finding.end)
+    assert text[start:end] == "9 4\u0301 3 4 7 6 5 9 1 9"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from scr_tracker.intake import keyed
 from scr_tracker.intake.identifiers import find_identifiers
-from scr_tracker.intake.normalise import normalise, original_span
+from scr_tracker.intake.normalise import Squeezed, normalise
 
 log = logging.getLogger("scr_tracker.intake")
 
@@ -42,14 +42,15 @@ def text_problems(
     if not text:
         return []
     normalised = normalise(text)
+    squeezed = Squeezed(normalised)
     problems = []
     by_rule: dict[str, list] = {}
-    for finding in find_identifiers(normalised):
+    for finding in find_identifiers(squeezed.text):
         by_rule.setdefault(finding.rule, []).append(finding)
     for rule, findings in by_rule.items():
         # One message per kind is enough to fix it; every place is redacted.
-        message = _identifier_message(text, normalised, findings[0], by_line)
-        spans = tuple(original_span(text, f.start, f.end) for f in findings)
+        spans = tuple(squeezed.original_span(f.start, f.end) for f in findings)
+        message = _identifier_message(normalised, spans[0], findings[0].label, by_line)
         problems.append(Problem(rule, message, spans))
     text_words = keyed.words(normalised)
     if contains_restricted_term(text_words):
@@ -61,13 +62,13 @@ def text_problems(
     return problems
 
 
-def _identifier_message(text, normalised, finding, by_line) -> str:
+def _identifier_message(normalised, span, rule_label, by_line) -> str:
+    start, end = span
     if by_line:
-        place = f"line {normalised.count(chr(10), 0, finding.start) + 1}"
+        place = f"line {normalised.count(chr(10), 0, start) + 1}"
     else:
-        start, end = original_span(text, finding.start, finding.end)
         place = f"characters {start + 1}–{end}"
-    return f"This looks like {finding.label} ({place}). Remove it."
+    return f"This looks like {rule_label} ({place}). Remove it."
 
 
 def contains_restricted_term(text_words: list[str]) -> bool:

@@ -31,7 +31,16 @@ RULE_LABELS = {
 
 # --- NHS, CHI and H&C numbers: ten digits, modulus 11 --------------------------
 
-_NHS = re.compile(r"(?<!\d)(?=(\d{3}[ .-]?\d{3}[ .-]?\d{4})(?!\d))")
+# Separators people put inside identifiers: spaces and line breaks, dots,
+# hyphens, slashes and brackets (after normalise(), every Unicode kind of them
+# is one of these).
+SEP = r"[ \t\n\r./\\()\[\]-]"
+# 3-3-4 with up to three separators between groups ("(943) 476 5919",
+# "943/476/5919"), or every digit apart ("9 4 3 4 7 6 5 9 1 9").
+_NHS = re.compile(
+    rf"(?<!\d)(?=(\d{{3}}{SEP}{{0,3}}\d{{3}}{SEP}{{0,3}}\d{{4}})(?!\d))"
+    rf"|(?<!\d)(?<!\d{SEP})(?=(\d(?:{SEP}\d){{9}})(?!\d)(?!{SEP}\d))"
+)
 
 
 def nhs_check_digit(first_nine: str) -> int:
@@ -41,7 +50,7 @@ def nhs_check_digit(first_nine: str) -> int:
     return 0 if check == 11 else check
 
 
-_SEPARATORS = str.maketrans("", "", " .-")
+_SEPARATORS = str.maketrans("", "", " \t\n\r./\\()[]-")
 
 
 @lru_cache(maxsize=4096)
@@ -55,12 +64,21 @@ def is_nhs_number(candidate: str) -> bool:
 
 # --- National Insurance numbers: scanned loosely (a look-alike is a leak) -----
 
-_NINO = re.compile(r"\b[A-Z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}[ -]?[A-D]\b", re.IGNORECASE)
+# In pairs (AB 12 34 56 C) or in threes (AB 123 456 C), any separators.
+_NINO = re.compile(
+    rf"\b[A-Z]{{2}}{SEP}{{0,2}}(?:\d{{2}}{SEP}{{0,2}}\d{{2}}{SEP}{{0,2}}\d{{2}}|\d{{3}}{SEP}{{0,2}}\d{{3}})"
+    rf"{SEP}{{0,2}}[A-D]\b",
+    re.IGNORECASE,
+)
 
 # --- Full unit postcodes (BS 7666 position rules, the whole alternation anchored)
 
 _OUTWARD = r"[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY])"
-_POSTCODE = re.compile(rf"\b(?:{_OUTWARD} ?\d[ABD-HJLNP-UW-Z]{{2}}|GIR ?0AA)\b", re.IGNORECASE)
+# The space may be missing, doubled, or a line break.
+_POSTCODE = re.compile(
+    rf"\b(?:{_OUTWARD}[ \t\n\r]{{0,3}}\d[ABD-HJLNP-UW-Z]{{2}}|GIR[ \t\n\r]{{0,3}}0AA)\b",
+    re.IGNORECASE,
+)
 
 # --- Dates of birth: a date with a birth keyword beside it --------------------
 
@@ -73,10 +91,12 @@ _S = r" {1,3}"  # bounded, so a run of spaces cannot make matching slow
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
     r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+    rf"|\d{{1,2}}{_S}\d{{1,2}}{_S}(?:\d{{4}}|\d{{2}})(?!\d)"
     rf"|{_DAY}{_S}(?:of{_S})?{_MONTH},?{_S}\d{{2,4}}"
     rf"|{_MONTH}{_S}{_DAY},?{_S}\d{{2,4}})"
 )
-_BIRTH = rf"(?:d\.? ?o\.? ?b\b\.?|date{_S}of{_S}birth|birth ?date|born(?:{_S}on)?)"
+_J = r"[ .-]{1,3}"  # "date of birth", "date-of-birth", "date.of.birth"
+_BIRTH = rf"(?:d[.-]? ?o[.-]? ?b\b\.?|date{_J}of{_J}birth|birth[ -]?date|born(?:{_S}on)?)"
 _GAP = r"[ :;,.()\[\]-]{0,5}"
 _DOB = re.compile(
     rf"(?<![a-z]){_BIRTH}{_GAP}(?<![\d]){_DATE}(?!\d)|(?<!\d){_DATE}{_GAP}{_BIRTH}",
@@ -141,8 +161,10 @@ def _windows(pattern, text, margin):
 def _digit_rules(text: str, offset: int) -> list[Finding]:
     findings = []
     for match in _NHS.finditer(text):
-        if is_nhs_number(match.group(1)):
-            findings.append(Finding("nhs_number", offset + match.start(1), offset + match.end(1)))
+        group = 1 if match.group(1) is not None else 2
+        if is_nhs_number(match.group(group)):
+            start, end = match.span(group)
+            findings.append(Finding("nhs_number", offset + start, offset + end))
     for match in _NINO.finditer(text):
         findings.append(Finding("ni_number", offset + match.start(), offset + match.end()))
     for match in _POSTCODE.finditer(text):
@@ -153,7 +175,7 @@ def _digit_rules(text: str, offset: int) -> list[Finding]:
     return findings
 
 
-_BIRTH_KEYWORD = re.compile(r"d\.? ?o\.? ?b|birth|born", re.IGNORECASE)
+_BIRTH_KEYWORD = re.compile(r"d[.-]? ?o[.-]? ?b|birth|born", re.IGNORECASE)
 _WINDOW = 60  # longer than any keyword, gap and date together
 
 
