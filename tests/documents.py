@@ -24,12 +24,15 @@ def make_pdf(
     catalog_extra="",
     page_extra="",
     orphans=(),
+    draw="",
 ):
     """pages: the text of each page (lines split on newlines). info: document
     properties. comments: {page index: note}. picture_pages: pages drawn as an
     image only, with no text layer, as a scanner makes them. catalog_extra and
     page_extra: more entries for the catalogue and each page dictionary (PDF
-    syntax). orphans: object bodies that nothing in the document refers to."""
+    syntax). orphans: object bodies that nothing in the document refers to.
+    draw: content-stream operators drawn after each page's text (an image,
+    an inline image, shapes)."""
     objects = []  # bodies, numbered from 1
 
     def add(body):
@@ -48,7 +51,9 @@ def make_pdf(
             stream = "q 200 0 0 200 100 400 cm /Im1 Do Q"
         else:
             lines = [f"{_pdf_string(line)} Tj 0 -16 Td" for line in text.split("\n")]
-            stream = "BT /F1 12 Tf 72 720 Td " + " ".join(lines) + " ET"
+            stream = (
+                "BT /F1 12 Tf 72 720 Td " + " ".join(lines) + " ET" + (f" {draw}" if draw else "")
+            )
         content = add(f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream")
         annots = ""
         if comments and index in comments:
@@ -180,9 +185,10 @@ def make_docx(
     return _zip(entries)
 
 
-def make_xlsx(sheets=None, shared=("Invented evidence",)):
+def make_xlsx(sheets=None, shared=("Invented evidence",), sheet_extra=""):
     """sheets: {name: [cell values]}; numbers are written as numeric cells, as
-    Excel stores a typed-in number."""
+    Excel stores a typed-in number. sheet_extra: more XML after each sheet's
+    data (data validations, hyperlinks...)."""
     sheets = sheets or {"Actions": [0]}
     ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -208,7 +214,7 @@ def make_xlsx(sheets=None, shared=("Invented evidence",)):
             for row, value in enumerate(values, start=1)
         )
         entries[f"xl/worksheets/sheet{number}.xml"] = (
-            f'<worksheet xmlns="{ns}"><sheetData>{cells}</sheetData></worksheet>'
+            f'<worksheet xmlns="{ns}"><sheetData>{cells}</sheetData>{sheet_extra}</worksheet>'
         )
     entries["xl/workbook.xml"] = (
         f'<workbook xmlns="{ns}" xmlns:r="{rel_ns}"><sheets>{"".join(sheet_xml)}</sheets>'
@@ -231,7 +237,14 @@ ODF_NS = (
 )
 
 
-def make_odf(kind="odt", body="Invented evidence.", author=None, encrypted=False, extra=None):
+def make_odf(
+    kind="odt",
+    body="Invented evidence.",
+    author=None,
+    encrypted=False,
+    extra=None,
+    sheet_name="Actions",
+):
     mimetype = f"application/vnd.oasis.opendocument.{'text' if kind == 'odt' else 'spreadsheet'}"
     if kind == "odt":
         inner = "".join(
@@ -246,8 +259,8 @@ def make_odf(kind="odt", body="Invented evidence.", author=None, encrypted=False
             for line in body.split("\n")
         )
         content = (
-            f'<office:spreadsheet><table:table table:name="Actions">{cells}</table:table>'
-            "</office:spreadsheet>"
+            f'<office:spreadsheet><table:table table:name="{escape(sheet_name)}">{cells}'
+            "</table:table></office:spreadsheet>"
         )
     manifest_extra = "<manifest:encryption-data/>" if encrypted else ""
     entries = {

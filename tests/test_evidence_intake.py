@@ -78,7 +78,76 @@ HIDING_PLACES = {
     "xlsx typed-in number": (
         "x.xlsx",
         lambda v: documents.make_xlsx({"Children": [int(v.replace(" ", ""))]}),
-        "sheet “Children”",
+        "sheet 1",  # by position, never by its name (which could itself be refused)
+    ),
+    "xlsx sheet name": ("x.xlsx", lambda v: documents.make_xlsx({v: [1]}), "the sheet names"),
+    "xlsx data-validation prompt": (
+        "x.xlsx",
+        lambda v: documents.make_xlsx(
+            sheet_extra=f'<dataValidations count="1"><dataValidation prompt="{v}" '
+            'promptTitle="Enter" sqref="A1"/></dataValidations>'
+        ),
+        "sheet 1",
+    ),
+    "docx comment author": (
+        "x.docx",
+        lambda v: documents.make_docx(
+            "Clean",
+            extra={
+                "word/comments.xml": f'<w:comments xmlns:w="{documents.W}"><w:comment '
+                f'w:id="0" w:author="{v}" w:initials="X"><w:p><w:r><w:t>Fine</w:t></w:r>'
+                "</w:p></w:comment></w:comments>"
+            },
+        ),
+        "comments",
+    ),
+    "docx alt text": (
+        "x.docx",
+        lambda v: documents.make_docx(
+            "Clean",
+            extra={
+                "word/document.xml": f'<w:document xmlns:w="{documents.W}" xmlns:wp="http://'
+                'schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><w:body>'
+                f'<w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1" descr="{v}"/>'
+                "</wp:inline></w:drawing></w:r></w:p></w:body></w:document>"
+            },
+        ),
+        "document body",
+    ),
+    "docx hyperlink target": (
+        "x.docx",
+        lambda v: documents.make_docx(
+            "Clean",
+            extra={
+                "word/_rels/document.xml.rels": '<Relationships xmlns="http://schemas.'
+                'openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" '
+                'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                f'hyperlink" Target="https://example.invalid/child/{v.replace(" ", "")}" '
+                'TargetMode="External"/></Relationships>'
+            },
+        ),
+        "the links in it",
+    ),
+    "ods sheet name": (
+        "x.ods",
+        lambda v: documents.make_odf("ods", "Clean", sheet_name=v),
+        "document body",
+    ),
+    "pdf comment author": (
+        "x.pdf",
+        lambda v: documents.make_pdf(
+            ["Clean"],
+            page_extra=f" /Annots [<< /Type /Annot /Subtype /Text /Rect [0 0 9 9] /T ({v}) "
+            "/Contents (Fine) >>]",
+        ),
+        "comments on page 1",
+    ),
+    "pdf bookmarks": (
+        "x.pdf",
+        lambda v: documents.make_pdf(
+            ["Clean"], catalog_extra=f"/Outlines << /Type /Outlines /First << /Title ({v}) >> >> "
+        ),
+        "the bookmarks",
     ),
     "odt body": ("x.odt", lambda v: documents.make_odf("odt", f"Ref {v}"), "document body"),
     "odt properties": (
@@ -381,3 +450,26 @@ def clamd(tmp_path_factory):
     yield f"127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=30)
+
+
+PICTURE_SHAPES = {
+    "an image beside the text": "q 200 0 0 200 100 400 cm /Im1 Do Q",
+    "an inline image": "q 20 0 0 20 100 400 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x00\xff\xff\x00 EI Q",
+    "text drawn as outlines": " ".join(["0 0 m 1 2 3 4 5 6 c f"] * 1600),
+}
+
+
+@pytest.mark.parametrize("shape", PICTURE_SHAPES)
+def test_a_page_that_draws_a_picture_is_held_even_with_a_text_layer(client_a, action_a, shape):
+    pdf = documents.make_pdf(["Training completed by all staff."], draw=PICTURE_SHAPES[shape])
+    upload = accepted(client_a, action_a, [("report.pdf", pdf)]).files.get()
+    assert upload.state == SubmissionFile.State.HELD
+    assert upload.held_reason.startswith("Page 1 has ")
+    assert "which may show text" in upload.held_reason
+
+
+def test_an_image_listed_but_never_drawn_does_not_hold_the_file(client_a, action_a):
+    # make_pdf lists an image in every page's resources; this page never draws it.
+    pdf = documents.make_pdf(["Plain text only."])
+    upload = accepted(client_a, action_a, [("report.pdf", pdf)]).files.get()
+    assert upload.state == SubmissionFile.State.CLEAR

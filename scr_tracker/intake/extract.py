@@ -27,7 +27,7 @@ PROTECTED = "Protected files cannot be checked. Upload an unprotected copy."
 
 @dataclass
 class Part:
-    where: str  # "page 3", "a footer", "sheet 'Actions'"...
+    where: str  # "page 3", "a footer", "sheet 2": a kind and position, never text
     text: str
     by_line: bool = False
 
@@ -100,19 +100,29 @@ def _pdf(extension, data, result):
         _pdf_properties(reader, result)
     except Exception:  # noqa: BLE001 - any failure to read is a hold, never a pass
         result.unreadable.append("its document properties could not be read")
+    try:
+        titles = _pdf_outline_titles(reader)
+    except Exception:  # noqa: BLE001 - what cannot be read is held, never passed
+        result.unreadable.append("its bookmarks could not be read")
+    else:
+        if titles.strip():
+            result.parts.append(Part("the bookmarks", titles, by_line=True))
     for number, page in enumerate(pages, start=1):
         try:
             text = page.extract_text() or ""
-            resources = page.get("/Resources")
-            has_pictures = resources is not None and "/XObject" in resources.get_object()
+            pictures = _pdf_pictures(page)
             comments = _pdf_comments(page)
         except Exception:  # noqa: BLE001
             result.unreadable.append(f"page {number} could not be read")
             continue
         if text.strip():
             result.parts.append(Part(f"page {number}", text))
-        elif has_pictures:
+        if pictures and not text.strip():
             result.unreadable.append(f"page {number} has no text layer (it may be a scan)")
+        elif pictures:
+            # Text in a picture cannot be checked: a person looks, even though
+            # the page also has a text layer.
+            result.unreadable.append(f"page {number} has {pictures}, which may show text")
         if comments:
             result.parts.append(Part(f"comments on page {number}", comments))
 
@@ -194,12 +204,70 @@ def _pdf_properties(reader, result):
 
 
 def _pdf_comments(page) -> str:
+    """Every string of every annotation: its text, author (/T), subject, rich
+    text, and link targets."""
     notes = []
     for annotation in page.get("/Annots") or []:
-        contents = annotation.get_object().get("/Contents")
-        if contents:
-            notes.append(str(contents))
-    return "\n".join(notes)
+        notes.append(_pdf_strings(annotation.get_object()))
+    return "\n".join(note for note in notes if note.strip())
+
+
+def _pdf_outline_titles(reader) -> str:
+    """The bookmarks' titles (the outline), however deep."""
+    outlines = reader.root_object.get("/Outlines")
+    titles, stack, seen = [], [outlines] if outlines is not None else [], set()
+    while stack and len(seen) < 100_000:
+        item = stack.pop()
+        key = (item.idnum, item.generation) if hasattr(item, "idnum") else id(item)
+        if key in seen:
+            continue
+        seen.add(key)
+        item = item.get_object()
+        if "/Title" in item:
+            titles.append(str(item["/Title"]))
+        for link in ("/First", "/Next"):
+            if link in item:
+                stack.append(item.raw_get(link))
+    return "\n".join(titles)
+
+
+_CURVE = re.compile(rb"(?<![A-Za-z])[cvy](?![A-Za-z])")
+_INLINE_IMAGE = re.compile(rb"(?<![A-Za-z])BI(?![A-Za-z])")
+# More curves than a chart or a logo has: likely text drawn as outlines.
+_OUTLINED_TEXT_CURVES = 1500
+
+
+_DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do(?![A-Za-z])")
+
+
+def _pdf_pictures(page) -> str:
+    """Why a person must look at the page ("" when nothing is drawn): an image
+    it draws (an image XObject, directly or inside a form, or an inline image),
+    or many curves (text drawn as shapes)."""
+    contents = page.get_contents()
+    stack = [(contents.get_data() if contents is not None else b"", page.get("/Resources"))]
+    seen = 0
+    while stack and seen < 1000:
+        seen += 1
+        data, resources = stack.pop()
+        if _INLINE_IMAGE.search(data):
+            return "a picture"
+        if len(_CURVE.findall(data)) > _OUTLINED_TEXT_CURVES:
+            return "many drawn shapes (text drawn as outlines)"
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        if xobjects is None:
+            continue
+        xobjects = xobjects.get_object()
+        for name in set(_DRAWN.findall(data)):
+            xobject = xobjects.get("/" + name.decode("latin-1"))
+            if xobject is None:
+                continue
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Image":
+                return "a picture"
+            if xobject.get("/Subtype") == "/Form":
+                stack.append((xobject.get_data(), xobject.get("/Resources")))
+    return ""
 
 
 def _strip_tags(xml: str) -> str:
@@ -218,6 +286,29 @@ _ODF_MIMETYPE = {
 # because Word splits words across runs ("943" "4765919").
 _BLOCKS = {"p", "h", "si", "c", "tc", "tr", "row", "table-cell", "table-row", "comment", "cell"}
 _SPACES = {"tab", "s", "space"}
+_TEXT_ATTRIBUTES = {
+    "name",
+    "title",
+    "descr",
+    "description",
+    "author",
+    "initials",
+    "creator",
+    "prompt",
+    "prompttitle",
+    "error",
+    "errortitle",
+    "tooltip",
+    "display",
+    "alt",
+    "label",
+    "caption",
+    "href",
+    "string-value",
+    "date-value",
+    "text",
+    "comment",
+}
 _BREAKS = {"br", "cr", "line-break"}
 
 
@@ -317,6 +408,11 @@ def _xml_text(xml: bytes, *, properties: bool) -> str:
             out.append(" ")
         elif local in _BREAKS:
             out.append("\n")
+        for key, value in element.attrib.items():
+            # Attributes that carry people's text: names (sheets), titles and
+            # descriptions (alt text), authors, prompts, tooltips, link targets.
+            if key.rsplit("}", 1)[-1].lower() in _TEXT_ATTRIBUTES and value.strip():
+                out.append(f"\n{value}\n")
         if element.text:
             out.append(element.text)
         for child in element:
@@ -331,7 +427,9 @@ def _xml_text(xml: bytes, *, properties: bool) -> str:
 
 
 def _sheet_names(package, names) -> dict[str, str]:
-    """xl/worksheets/sheetN.xml -> the sheet's name, via the workbook's relations."""
+    """xl/worksheets/sheetN.xml -> "sheet 2": its position in the workbook, via
+    the workbook's relations. Never its name: a name is text the guard has not
+    passed yet (it is read with the workbook's other text)."""
     try:
         workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
@@ -339,23 +437,25 @@ def _sheet_names(package, names) -> dict[str, str]:
         return {}
     targets = {r.get("Id"): r.get("Target", "").lstrip("/") for r in rels}
     mapping = {}
-    for sheet in workbook.iter():
-        if sheet.tag.endswith("}sheet"):
-            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid, "")
-            path = target if target.startswith("xl/") else f"xl/{target}"
-            mapping[path.lower()] = sheet.get("name", "")
+    sheets = [element for element in workbook.iter() if element.tag.endswith("}sheet")]
+    for position, sheet in enumerate(sheets, start=1):
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rid, "")
+        path = target if target.startswith("xl/") else f"xl/{target}"
+        mapping[path.lower()] = f"sheet {position}"
     return mapping
 
 
 def _where_in_package(name: str, sheet_names) -> str:
     if name in sheet_names:
-        return f"sheet “{sheet_names[name]}”"
+        return sheet_names[name]
     simple = {
         "word/document.xml": "the document body",
         "content.xml": "the document body",
         "xl/sharedstrings.xml": "the cells",
         "styles.xml": "headers, footers or styles",
+        "xl/workbook.xml": "the sheet names",
+        "settings.xml": "the settings",
     }
     if name in simple:
         return simple[name]
