@@ -80,7 +80,9 @@ def varied_prose(size, seed=13):
     """Varied invented prose (never one block repeated): sentences drawn from a
     vocabulary, with figures, dates, curly quotes and pound signs."""
     rng = random.Random(seed)  # noqa: S311 (invented text)
-    vocabulary = (PROSE + REGISTERED).replace(".", "").replace(",", "").split() + [
+    words = (PROSE + REGISTERED).replace(".", "").replace(",", "").split()
+    # Words only: figures are added below in the forms prose has them.
+    vocabulary = [w for w in words if not any(c.isdigit() for c in w)] + [
         "“assurance”",
         "£1,200",
         "partner’s",
@@ -96,7 +98,9 @@ def varied_prose(size, seed=13):
     while total < size:
         words = rng.choices(vocabulary, k=rng.randint(8, 24))
         if rng.random() < 0.3:
-            words.append(f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/20{rng.randint(10, 26)}")
+            words.append(f"on {rng.randint(1, 28)}/{rng.randint(1, 12)}/20{rng.randint(10, 26)}")
+        if rng.random() < 0.2:
+            words.append(f"{rng.randint(2, 95)} of {rng.randint(96, 400)} cases")
         sentence = " ".join(words).capitalize() + ". "
         sentences.append(sentence)
         total += len(sentence)

@@ -127,9 +127,22 @@ def make_restricted_term(term, user=None):
     term_words = keyed.words(term)
     with setup_changes():
         return RestrictedTerm.objects.create(
+            **keyed.term_record(term_words), key_id=keyed.key_id(), added_by=user or system_user()
+        )
+
+
+def make_exact_restricted_term(term, user=None):
+    """A term as entered before look-alike matching (scheme 1: exact words in order)."""
+    from scr_tracker.intake import keyed
+    from scr_tracker.intake.models import RestrictedTerm
+
+    term_words = keyed.words(term)
+    with setup_changes():
+        return RestrictedTerm.objects.create(
             digest=keyed.term_digest(term_words),
             first_word_digest=keyed.term_digest(term_words[:1]),
             word_count=len(term_words),
+            scheme=1,
             key_id=keyed.key_id(),
             added_by=user or system_user(),
         )

@@ -58,6 +58,16 @@ def test_a_term_is_kept_only_as_keyed_hashes(manager_client, caplog):
         "INVENTED-PSEUDONYM was discussed",
         "Invented\u00a0Pseudonym",
         "Ínvénted Pséudonym",
+        # Evasions: order, joining, spacing, look-alikes, digits for letters
+        "Pseudonym, Invented was discussed",
+        "Invented.Pseudonym",
+        "I.n.v.e.n.t.e.d Pseudonym",
+        "I n v e n t e d P s e u d o n y m",
+        "Invented\u200bPseudonym",
+        "Inventedpseudonym",
+        "PseudonymInvented",
+        "1nvented Pseud0nym",
+        "\u0406nv\u0435nt\u0435d Ps\u0435udonym",  # Cyrillic look-alike letters
     ],
 )
 def test_text_with_a_registered_term_is_refused(client_a, action_a, text):
@@ -71,7 +81,8 @@ def test_text_with_a_registered_term_is_refused(client_a, action_a, text):
 
 
 @pytest.mark.parametrize(
-    "text", ["The Invented approach", "A pseudonym was used", "Inventedpseudonym"]
+    "text",
+    ["The Invented approach", "A pseudonym was used", "Invented the pseudonym", "I n v e n t"],
 )
 def test_parts_of_a_term_are_not_the_term(client_a, action_a, text):
     factories.make_restricted_term(TERM)
@@ -181,3 +192,21 @@ def test_unrelated_text_and_published_recommendations_pass(manager_client, clien
     response = post_evidence(client_a, action, [("update.txt", content.encode())])
     assert response.status_code == 302
     assert SubmissionFile.objects.count() == 1
+
+
+def test_a_letter_with_no_decomposition_matches_its_plain_form(client_a, action_a):
+    factories.make_restricted_term("\u0141ukasz Inventedsurname")  # Ł
+    response = post_evidence(
+        client_a, action_a, [("x.txt", b"fine\n")], summary="Lukasz Inventedsurname visited"
+    )
+    assert response.status_code == 400
+
+
+def test_a_term_entered_before_look_alike_matching_still_matches_exactly(client_a, action_a):
+    factories.make_exact_restricted_term(TERM)
+    refused = post_evidence(client_a, action_a, [("x.txt", b"fine\n")], summary=f"Met {TERM}")
+    assert refused.status_code == 400
+    other_order = post_evidence(
+        client_a, action_a, [("x.txt", b"fine\n")], summary="Pseudonym Invented"
+    )
+    assert other_order.status_code == 302  # exact terms are matched as they were entered

@@ -48,6 +48,7 @@ EXEMPT = {
     "intake.RestrictedTerm.digest": "a keyed hash",
     "intake.RestrictedTerm.first_word_digest": "a keyed hash",
     "intake.RestrictedTerm.key_id": "names the key, not the term",
+    "intake.RestrictedTerm.keys": "keyed hashes",
     "intake.RestrictedDocument.sha256": "a hash",
     "intake.RestrictedDocument.key_id": "names the key, not the document",
 }

@@ -62,14 +62,10 @@ class RestrictedTermForm(forms.Form):
                 "Enter at most three words. Enter longer names as separate, shorter terms "
                 "(for example first name and surname, then the surname alone)."
             )
-        digest = keyed.term_digest(term_words)
-        if RestrictedTerm.objects.filter(digest=digest).exists():
+        record = keyed.term_record(term_words)
+        if RestrictedTerm.objects.filter(digest=record["digest"]).exists():
             raise forms.ValidationError("That term is already on the restricted list.")
-        self.term_fingerprint = {
-            "digest": digest,
-            "first_word_digest": keyed.term_digest(term_words[:1]),
-            "word_count": len(term_words),
-        }
+        self.term_fingerprint = record
         return ""  # the clear text goes no further than this form
 
 

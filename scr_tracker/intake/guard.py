@@ -52,7 +52,7 @@ def text_problems(
         spans = tuple(squeezed.original_span(f.start, f.end) for f in findings)
         message = _identifier_message(normalised, spans[0], findings[0].label, by_line)
         problems.append(Problem(rule, message, spans))
-    text_words = keyed.words(normalised)
+    text_words = keyed.words(normalised, normalised=True)
     if contains_restricted_term(text_words):
         problems.append(Problem("restricted_term", RESTRICTED_TERM))
     if documents and overlaps_restricted_document(text_words):
@@ -74,9 +74,18 @@ def _identifier_message(normalised, span, rule_label, by_line) -> str:
 def contains_restricted_term(text_words: list[str]) -> bool:
     from scr_tracker.intake.models import RestrictedTerm
 
-    rows = list(RestrictedTerm.objects.values_list("digest", "first_word_digest"))
-    if not rows or not text_words:
+    if not text_words:
         return False
+    rows = list(RestrictedTerm.objects.values_list("scheme", "digest", "first_word_digest", "keys"))
+    exact = [(digest, first) for scheme, digest, first, _ in rows if scheme == 1]
+    keys = [k for scheme, _, _, k in rows if scheme == 2]
+    return bool(exact and _exact_term(text_words, exact)) or bool(
+        keys and _look_alike_term(text_words, keys)
+    )
+
+
+def _exact_term(text_words, rows) -> bool:
+    """Terms entered before look-alike matching: the same words in the same order."""
     digests = {digest for digest, _ in rows}
     first_words = {first for _, first in rows}
     starts = {w for w in set(text_words) if keyed.term_digest([w]) in first_words}
@@ -93,6 +102,54 @@ def contains_restricted_term(text_words: list[str]) -> bool:
                 if keyed.term_digest(gram) in digests:
                     return True
     return False
+
+
+def _look_alike_term(text_words, all_keys) -> bool:
+    """A term's words in any order, with look-alike letters and digits, run
+    together, or spelled out in single letters ("J a n e"). One keyed hash per
+    distinct word of the text; n-grams only where every word is a term's word."""
+    word_keys = {d for keys in all_keys for d in keys.get("word", [])}
+    whole = {d for keys in all_keys for d in keys.get("term", []) + keys.get("joined", [])}
+    skel = " ".join(text_words).translate(keyed.SKELETON).split(" ")
+    sequences = [skel]
+    collapsed = _collapse_single_letters(skel)
+    if collapsed is not None:
+        sequences.append(collapsed)
+    for words in sequences:
+        digest = {w: keyed.term_digest([w]) for w in set(words)}
+        if any(d in whole for d in digest.values()):
+            return True  # a one-word term, or a term's words run together
+        hits = {w for w, d in digest.items() if d in word_keys}
+        if not hits:
+            continue
+        for index, word in enumerate(words):
+            if word not in hits:
+                continue
+            for size in (2, 3):
+                gram = words[index : index + size]
+                complete = len(gram) == size and all(w in hits for w in gram)
+                if complete and keyed.term_digest(sorted(gram)) in whole:
+                    return True
+    return False
+
+
+def _collapse_single_letters(words):
+    """The words with every run of two or more one-letter words joined into
+    one ("J a n e" -> "jane"), or None when there is no such run."""
+    out, run, found = [], [], False
+    for word in [*words, ""]:
+        if len(word) == 1:
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            out.append("".join(run))
+            found = True
+        else:
+            out.extend(run)
+        run = []
+        if word:
+            out.append(word)
+    return out if found else None
 
 
 def overlaps_restricted_document(text_words: list[str]) -> bool:

@@ -7,11 +7,10 @@ so "Zoë SMITH" and "zoe smith" give the same hashes."""
 import hashlib
 import hmac
 import re
-import unicodedata
 
 from django.conf import settings
 
-from scr_tracker.intake.normalise import normalise
+from scr_tracker.intake.normalise import fold, normalise
 
 SHINGLE_WORDS = 8  # a document fingerprint is every run of eight words
 _WORD = re.compile(r"[^\W_]+")
@@ -26,17 +25,51 @@ def key_id() -> str:
     return hmac.new(_key(), b"register key id", hashlib.sha256).hexdigest()[:16]
 
 
-def words(text: str) -> list[str]:
-    text = normalise(text)
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _WORD.findall(text.casefold())
+def words(text: str, *, normalised: bool = False) -> list[str]:
+    """The text's words, normalised, without accents and case folded. Pass
+    normalised=True when the text is already normalise()d."""
+    return _WORD.findall(fold(text if normalised else normalise(text)).casefold())
 
 
 def term_digest(term_words: list[str] | tuple[str, ...]) -> str:
     """HMAC-SHA-256 of one to three normalised words."""
     return hmac.digest(_key(), " ".join(term_words).encode(), "sha256").hex()
+
+
+# Digits and letters people swap for one another in a name ("Sm1th", "J0nes",
+# "Smlth"): each group becomes one letter, in terms and in the text alike.
+SKELETON = str.maketrans("01i3457896", "olleastbgb")
+
+
+def skeleton(word: str) -> str:
+    return word.translate(SKELETON)
+
+
+def term_keys(term_words) -> dict[str, list[str]]:
+    """The keyed hashes a term is matched by (scheme 2): each of its words, its
+    words in any order, and its words run together in any order ("janesmith").
+    Only hashes: the term itself is never kept."""
+    from itertools import permutations
+
+    skel = [skeleton(w) for w in term_words]
+    joined = {"".join(order) for order in permutations(skel)} if len(skel) > 1 else set()
+    return {
+        "word": sorted({term_digest([w]) for w in skel}),
+        "term": [term_digest(sorted(skel))],
+        "joined": sorted(term_digest([w]) for w in joined),
+    }
+
+
+def term_record(term_words) -> dict:
+    """The fields of a new RestrictedTerm (scheme 2) for its normalised words."""
+    keys = term_keys(term_words)
+    return {
+        "digest": keys["term"][0],
+        "first_word_digest": term_digest([skeleton(term_words[0])]),
+        "word_count": len(term_words),
+        "scheme": 2,
+        "keys": keys,
+    }
 
 
 _BASE = 0x100000001B3  # an odd multiplier; arithmetic is modulo 2**64

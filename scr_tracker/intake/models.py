@@ -11,9 +11,25 @@ from scr_tracker.audit import AuditedHistory
 class RestrictedTerm(models.Model):
     """A name, alias or family pseudonym that must never be entered."""
 
+    class Scheme(models.IntegerChoices):
+        EXACT = 1, "Exact words, in order"
+        LOOK_ALIKES = 2, "Any order, look-alike letters and digits, run together"
+
     digest = models.CharField(max_length=64, unique=True)
     first_word_digest = models.CharField(max_length=64, db_index=True)
     word_count = models.PositiveSmallIntegerField()
+    scheme = models.PositiveSmallIntegerField(
+        choices=Scheme.choices,
+        default=Scheme.EXACT,
+        help_text="How the term is matched. Terms entered before look-alike matching "
+        "are matched exactly; enter them again to catch other spellings.",
+    )
+    keys = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Keyed hashes for matching (scheme 2): of each word, the words in any "
+        "order, and the words run together. Never the term.",
+    )
     key_id = models.CharField(max_length=16)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)

@@ -19,6 +19,7 @@ ASCII text, the common case, is returned unchanged without any per-character
 work. Restricted terms and fingerprints fold further (keyed.words)."""
 
 import json
+import re
 import sys
 import unicodedata
 from bisect import bisect_right
@@ -90,11 +91,40 @@ def _table() -> dict[int, str]:
     return table
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def normalise(text: str) -> str:
-    """The text with every character mapped as above; the same length."""
+    """The text with every character mapped as above; the same length. Only
+    the non-ASCII runs are translated (most text is nearly all ASCII)."""
     if text.isascii():
         return text
-    return text.translate(_table())
+    table = _table()
+    return _NON_ASCII.sub(lambda run: run.group().translate(table), text)
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    """For words: a letter with an accent or stroke becomes its base letter
+    ("é" -> "e"); everything normalise() maps is mapped first."""
+    table = dict(_table())
+    for code in range(0x80, sys.maxunicode + 1):
+        if code in table or 0xD800 <= code <= 0xDFFF:
+            continue
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != chr(code) and len(base) >= 1:
+            table[code] = base
+    return table
+
+
+def fold(normalised: str) -> str:
+    """Normalised text with accents removed, for words (terms and fingerprints).
+    May change the length: positions are never taken from it."""
+    if normalised.isascii():
+        return normalised
+    table = _fold_table()
+    return _NON_ASCII.sub(lambda run: run.group().translate(table), normalised)
 
 
 def original_span(text: str, start: int, end: int) -> tuple[int, int]:

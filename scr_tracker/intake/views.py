@@ -31,6 +31,7 @@ def register(request):
         "current_key": current_key,
         "stale": RestrictedTerm.objects.exclude(key_id=current_key).count()
         + RestrictedDocument.objects.exclude(key_id=current_key).count(),
+        "exact_terms": RestrictedTerm.objects.filter(scheme=RestrictedTerm.Scheme.EXACT).count(),
     }
     return render(request, "intake/register.html", ctx)
 
