@@ -210,3 +210,63 @@ def test_a_term_entered_before_look_alike_matching_still_matches_exactly(client_
         client_a, action_a, [("x.txt", b"fine\n")], summary="Pseudonym Invented"
     )
     assert other_order.status_code == 302  # exact terms are matched as they were entered
+
+
+# What one program writes into every file it saves: styles with their names,
+# settings, document properties. A fingerprint must not cover it.
+PROGRAM_STYLES = (
+    f'<w:styles xmlns:w="{documents.W}">'
+    + "".join(
+        f'<w:style w:styleId="S{n}"><w:name w:val="x" name="{name}"/></w:style>'
+        for n, name in enumerate(
+            (  # noqa: SIM905 (prose, split into words)
+                "Normal paragraph text for the body of every document this program saves "
+                "Heading one Heading two Heading three Title Subtitle Quote Intense quote "
+                "List paragraph Table grid Light shading accent one Medium list two "
+                "Caption Footnote text Endnote text Header Footer Page number Hyperlink "
+                "Followed hyperlink Strong Emphasis Book title Intense reference"
+            ).split()
+        )
+    )
+    + "</w:styles>"
+)
+PROGRAM_PROPERTIES = (
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>Invented '
+    "Office Suite user of the invented partnership</dc:creator><dc:description>Created with "
+    "the invented office suite template for partnership papers and minutes of meetings"
+    "</dc:description></cp:coreProperties>"
+)
+
+
+def from_the_program(body, styles=PROGRAM_STYLES):
+    return documents.make_docx(
+        body, extra={"word/styles.xml": styles, "docProps/core.xml": PROGRAM_PROPERTIES}
+    )
+
+
+def invented_body(seed):
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 (invented text)
+    vocabulary = (  # noqa: SIM905 (prose, split into words)
+        "audit training supervision referral threshold strategy meeting assurance practice "
+        "neglect escalation review board staff sampled cases found improved recorded agreed "
+        "policy partners schools health police council plan actions"
+    ).split()
+    return "\n".join(" ".join(rng.choices(vocabulary, k=14)) + "." for _ in range(30))
+
+
+def test_a_fingerprint_covers_the_document_not_the_program(manager_client, client_a, action_a):
+    register(manager_client, "report.docx", from_the_program(REPORT))
+    # Twenty unrelated files saved by the same program are accepted...
+    for seed in range(20):
+        content = from_the_program(invented_body(seed))
+        response = post_evidence(client_a, action_a, [(f"minutes-{seed}.docx", content)])
+        assert response.status_code == 302, f"unrelated file {seed} was refused"
+    # ...while a copy re-saved by another program, and an excerpt, are refused.
+    other_styles = f'<w:styles xmlns:w="{documents.W}"/>'
+    copy = from_the_program(REPORT, styles=other_styles)
+    assert post_evidence(client_a, action_a, [("copy.docx", copy)]).status_code == 400
+    excerpt = " ".join(REPORT.split()[10:60]).encode()
+    assert post_evidence(client_a, action_a, [("excerpt.txt", excerpt)]).status_code == 400

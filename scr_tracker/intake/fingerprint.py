@@ -9,6 +9,29 @@ from scr_tracker.intake.extract import ALLOWED_DESCRIPTION, TYPES, Refused, insp
 from scr_tracker.intake.uploads import clean_name, extension_of
 
 
+# The places that hold what the document's author wrote. Everything else
+# (document properties, styles, settings, sheet names, links, unused objects)
+# is the same in every file the same program makes: fingerprinting it would
+# refuse unrelated files from that program.
+OWN_TEXT = (
+    "",  # plain text and CSV
+    "page ",
+    "comments",
+    "the document body",
+    "the cells",
+    "sheet ",
+    "a sheet",
+    "footnotes",
+    "endnotes",
+    "a header",
+    "a footer",
+)
+
+
+def is_own_text(where: str) -> bool:
+    return where == "" or any(where.startswith(prefix) for prefix in OWN_TEXT if prefix)
+
+
 @dataclass
 class Fingerprint:
     sha256: str
@@ -28,5 +51,6 @@ def fingerprint(upload) -> Fingerprint:
     extracted = inspect(extension, data)
     all_words = []
     for part in extracted.parts:
-        all_words.extend(keyed.words(part.text))
+        if is_own_text(part.where):
+            all_words.extend(keyed.words(part.text))
     return Fingerprint(sha256, keyed.shingle_digests(all_words), extracted.unreadable)
