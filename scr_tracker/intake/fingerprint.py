@@ -8,7 +8,6 @@ from scr_tracker.intake import keyed
 from scr_tracker.intake.extract import ALLOWED_DESCRIPTION, TYPES, Refused, inspect
 from scr_tracker.intake.uploads import clean_name, extension_of
 
-
 # The places that hold what the document's author wrote. Everything else
 # (document properties, styles, settings, sheet names, links, unused objects)
 # is the same in every file the same program makes: fingerprinting it would
