@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
@@ -235,6 +235,39 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.review.reference} recommendation {self.number}"
+
+    def save(self, *args, **kwargs):
+        """Saves; a new or changed published text tells the intake guard, in
+        the same transaction, that its published fingerprints are out of date."""
+        from scr_tracker.intake import guard
+
+        now = self._published_text()
+        changed = self._state.adding or getattr(self, "_published_as_loaded", None) != now
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if changed:
+                guard.published_texts_changed()
+        self._published_as_loaded = now
+
+    def delete(self, *args, **kwargs):
+        from scr_tracker.intake import guard
+
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            guard.published_texts_changed()
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._published_as_loaded = instance._published_text()
+        return instance
+
+    def _published_text(self):
+        deferred = self.get_deferred_fields()
+        if "text" in deferred or "sub_points" in deferred:
+            return None
+        return (self.text, list(self.sub_points or []))
 
     def clean(self):
         points = self.sub_points

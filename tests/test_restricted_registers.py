@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from evidence.models import SubmissionFile
+from scr_tracker.audit import changes_by
 from scr_tracker.intake.models import RestrictedDocument, RestrictedShingle, RestrictedTerm
 from tests import documents, factories, snapshot
 from tests.intake_helpers import post_evidence
@@ -270,3 +271,61 @@ def test_a_fingerprint_covers_the_document_not_the_program(manager_client, clien
     assert post_evidence(client_a, action_a, [("copy.docx", copy)]).status_code == 400
     excerpt = " ".join(REPORT.split()[10:60]).encode()
     assert post_evidence(client_a, action_a, [("excerpt.txt", excerpt)]).status_code == 400
+
+
+# --- The published texts' fingerprints: once per version, not per check ----------------
+
+
+@pytest.fixture
+def counted_sources(monkeypatch):
+    """How many times the published texts are read."""
+    from scr_tracker.intake import guard
+
+    reads = []
+
+    def counting(source):
+        def read():
+            reads.append(1)
+            return source()
+
+        return read
+
+    monkeypatch.setattr(
+        guard, "_PUBLISHED_SOURCES", [counting(s) for s in guard._PUBLISHED_SOURCES]
+    )
+    monkeypatch.setattr(guard, "_published", {"version": None, "shingles": frozenset()})
+    return reads
+
+
+def test_published_texts_are_read_once_until_one_changes(w6, manager, counted_sources):
+    from scr_tracker.intake.guard import text_problems
+
+    factories.make_restricted_document(REPORT)
+    long_text = " ".join(["invented words of ordinary evidence"] * 10)
+    for _ in range(3):
+        text_problems(long_text)
+    assert len(counted_sources) == 1
+    rec = w6.recommendations.get(number=1)
+    with changes_by(manager, "Rating changed: invented"):
+        rec.rating, rec.rating_rationale = "amber", "Invented."
+        rec.save()  # not a published text: nothing to recompute
+    text_problems(long_text)
+    assert len(counted_sources) == 1
+    with changes_by(manager, "Corrected the published wording"):
+        rec.text = rec.text + " Invented correction."
+        rec.save()
+    text_problems(long_text)
+    assert len(counted_sources) == 2
+
+
+def test_a_newly_published_text_may_be_quoted_at_once(w6, manager, client_a, action_a):
+    factories.make_restricted_document(REPORT)
+    quote = " ".join(REPORT.split()[:40])
+    refused = post_evidence(client_a, action_a, [("x.txt", b"fine\n")], summary=quote)
+    assert refused.status_code == 400
+    rec = w6.recommendations.get(number=2)
+    with changes_by(manager, "Published wording added"):
+        rec.text = quote  # the report's words are now published: quoting them is expected
+        rec.save()
+    allowed = post_evidence(client_a, action_a, [("x.txt", b"fine\n")], summary=quote)
+    assert allowed.status_code == 302

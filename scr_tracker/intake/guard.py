@@ -195,11 +195,36 @@ def add_published_source(source):
         _PUBLISHED_SOURCES.append(source)
 
 
-def published_shingles() -> set[int]:
+# This process's copy of the published texts' fingerprints, and the version of
+# the texts it was made from (intake.PublishedTexts).
+_published = {"version": None, "shingles": frozenset()}
+
+
+def published_texts_changed():
+    """Call in the transaction that changes a published text: every process
+    recomputes the published fingerprints on its next check."""
+    from django.db.models import F
+
+    from scr_tracker.intake.models import PublishedTexts
+
+    if not PublishedTexts.objects.filter(pk=1).update(version=F("version") + 1):
+        PublishedTexts.objects.create(pk=1, version=1)
+
+
+def published_shingles() -> frozenset[int]:
     """Runs of words in the published recommendations: quoting a published
-    recommendation is expected, even if a restricted report quotes it too."""
+    recommendation is expected, even if a restricted report quotes it too.
+    Computed once per version of the texts, not on every check (one query to
+    read the version), so a save costs the same at any number of them."""
+    from scr_tracker.intake.models import PublishedTexts
+
+    version = PublishedTexts.objects.filter(pk=1).values_list("version", flat=True).first()
+    if version is not None and version == _published["version"]:
+        return _published["shingles"]
     published = set()
     for source in _PUBLISHED_SOURCES:
         for text, sub_points in source():
             published |= keyed.shingle_digests(keyed.words(" ".join([text, *(sub_points or [])])))
-    return published
+    if version is not None:
+        _published.update(version=version, shingles=frozenset(published))
+    return frozenset(published)

@@ -72,3 +72,14 @@ class RestrictedShingle(models.Model):
 
     def __str__(self):
         return f"Shingle of {self.document_id}"
+
+
+class PublishedTexts(models.Model):
+    """One row: a counter that goes up in the same transaction as any change to
+    a published text, so that every process knows when its copy of the
+    published texts' fingerprints is out of date (guard.published_shingles)."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Published texts, version {self.version}"
