@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from recommendations.models import Recommendation, Review
 from scr_tracker.audit import changes_by
-from scr_tracker.reporting import dashboard
+from scr_tracker.reporting import trend
 from scr_tracker.reporting.models import MonthEndCount
 from tests import factories
 
@@ -61,24 +61,24 @@ def _figures(trend):
 def test_kept_counts_give_the_figures_the_history_gives(history, w6, which):
     reviews = list(Review.objects.values_list("pk", flat=True)) if which == "all" else [w6.pk]
     recs = Recommendation.objects.filter(review__in=reviews)
-    from_history = _figures(dashboard.trend(recs))
-    assert _figures(dashboard.trend(recs, reviews=reviews)) == from_history
+    from_history = _figures(trend.trend(recs))
+    assert _figures(trend.trend(recs, reviews=reviews)) == from_history
     # Once kept, the same again.
     assert MonthEndCount.objects.exists()
-    assert _figures(dashboard.trend(recs, reviews=reviews)) == from_history
+    assert _figures(trend.trend(recs, reviews=reviews)) == from_history
     # And the figures are the ones the history says: rec 1 red 6 months ago.
     six_months_ago = dict(from_history)[_months_ago(6).strftime("%b %Y")]
-    assert six_months_ago[dashboard.RATING_ORDER.index("red")] == 1
+    assert six_months_ago[trend.RATING_ORDER.index("red")] == 1
 
 
 def test_a_closed_month_is_computed_once(history):
     reviews = list(Review.objects.values_list("pk", flat=True))
     recs = Recommendation.objects.all()
-    dashboard.trend(recs, reviews=reviews)
+    trend.trend(recs, reviews=reviews)
     kept = MonthEndCount.objects.count()
-    assert kept == 2 * (dashboard.TREND_MONTHS - 1) * len(dashboard.RATING_ORDER)
+    assert kept == 2 * (trend.TREND_MONTHS - 1) * len(trend.RATING_ORDER)
     with CaptureQueriesContext(connection) as queries:
-        dashboard.trend(recs, reviews=reviews)
+        trend.trend(recs, reviews=reviews)
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert "INSERT" not in sql
     assert "LEAD(" not in sql  # no history is read
@@ -88,12 +88,12 @@ def test_a_closed_month_is_computed_once(history):
 def test_the_current_month_is_live(history, manager, w6):
     reviews = list(Review.objects.values_list("pk", flat=True))
     recs = Recommendation.objects.all()
-    before = dashboard.trend(recs, reviews=reviews)["bars"][-1].counts
+    before = trend.trend(recs, reviews=reviews)["bars"][-1].counts
     rec = Recommendation.objects.get(review=w6, number=9)
     with changes_by(manager, "Rating changed: invented"):
         rec.rating, rec.rating_rationale = "red", "Invented."
         rec.save()
-    after = dashboard.trend(recs, reviews=reviews)["bars"][-1].counts
-    red, unrated = dashboard.RATING_ORDER.index("red"), dashboard.RATING_ORDER.index("")
+    after = trend.trend(recs, reviews=reviews)["bars"][-1].counts
+    red, unrated = trend.RATING_ORDER.index("red"), trend.RATING_ORDER.index("")
     assert after[red] == before[red] + 1
     assert after[unrated] == before[unrated] - 1

@@ -24,7 +24,7 @@ from scr_tracker.accounts.roles import (
     is_business_manager,
     role_of,
 )
-from scr_tracker.reporting import board, dashboard, exports
+from scr_tracker.reporting import board, dashboard, exports, trend
 from scr_tracker.reporting.forms import BoardPackForm, DashboardFilterForm
 from scr_tracker.reporting.models import BoardPack, BoardPackReview
 from scr_tracker.reporting.pagination import pagination
@@ -106,7 +106,7 @@ def dashboard_page(request):
         "since": since,
         "last_pack": last_pack if not filters.get("since") else None,
         "changes": dashboard.changes_since(user, recs, since),
-        "trend": dashboard.trend(recs, reviews=_whole_reviews(user, filters, review, summaries)),
+        "trend": trend.trend(recs, reviews=_whole_reviews(user, filters, review, summaries)),
         "export_query": _query(request),
         "rating_definitions": RatingDefinition.objects.all(),
         "filtered": any(filters.get(name) for name in FILTERS),
