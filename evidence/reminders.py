@@ -12,17 +12,19 @@ dashboard.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from evidence.models import AssuranceRequest, Notification
 from scr_tracker.accounts.models import User
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER
-from scr_tracker.audit import changes_by, system_user
+from scr_tracker.audit import system_user
 
 
 @dataclass
@@ -47,10 +49,28 @@ def due_kinds(request, today):
 
 
 def recipients(request, audience):
+    """The people a request's message of ``audience`` goes to (one query)."""
     people = User.objects.filter(is_active=True, groups__name=audience)
     if audience == AGENCY_USER:
         people = people.filter(agency=request.agency_id)
     return people.order_by("pk")
+
+
+class Audiences:
+    """Every active agency user, by agency, and every active business manager:
+    read once per run, whatever the number of requests."""
+
+    def __init__(self):
+        active = User.objects.filter(is_active=True).order_by("pk")
+        self.managers = list(active.filter(groups__name=BUSINESS_MANAGER))
+        self.by_agency = {}
+        for person in active.filter(groups__name=AGENCY_USER, agency__isnull=False):
+            self.by_agency.setdefault(person.agency_id, []).append(person)
+
+    def of(self, request, audience):
+        if audience == AGENCY_USER:
+            return self.by_agency.get(request.agency_id, [])
+        return self.managers
 
 
 def message(request, kind):
@@ -78,40 +98,106 @@ def message(request, kind):
     return subject, body
 
 
+BATCH = 1000
+FLAGGED = "Flagged to executives: long overdue"
+
+
 def run(today=None) -> Outcome:
+    """Decide what to send in sets: a fixed number of queries to read the
+    requests, the people and what was already sent, then the new
+    notifications created in batches. A run with nothing new sends nothing
+    and costs a few queries."""
     today = today or timezone.localdate()
     outcome = Outcome()
-    requests = AssuranceRequest.objects.open().select_related(
-        "agency", "action__recommendation__review"
+    horizon = today + timedelta(days=settings.REMIND_BEFORE_DAYS)
+    requests = list(
+        AssuranceRequest.objects.open()
+        .filter(due_date__lte=horizon)  # later ones call for nothing yet
+        .select_related("agency", "action__recommendation__review")
+        .order_by("pk")
     )
+    audiences = Audiences()
+    sent = set(
+        Notification.objects.filter(request__in=[r.pk for r in requests]).values_list(
+            "request_id", "kind", "recipient_id"
+        )
+    )
+    new = []
     for request in requests:
         for kind, audience in due_kinds(request, today):
+            people = [
+                p for p in audiences.of(request, audience) if (request.pk, kind, p.pk) not in sent
+            ]
+            if not people:
+                continue
             subject, body = message(request, kind)
-            for person in recipients(request, audience):
-                try:
-                    with transaction.atomic():
-                        note = Notification.objects.create(
-                            recipient=person, request=request, kind=kind, subject=subject, body=body
-                        )
-                except IntegrityError:
-                    continue  # sent on an earlier run
-                outcome.created.append(note)
-        if request.flagged_on is None and request.days_overdue(today) >= settings.FLAG_AFTER_DAYS:
-            with changes_by(system_user(), "Flagged to executives: long overdue"):
-                request.flagged_on = today
-                request.save(update_fields=["flagged_on"])
-            outcome.flagged.append(request)
+            new.extend(
+                Notification(recipient=p, request=request, kind=kind, subject=subject, body=body)
+                for p in people
+            )
+    for start in range(0, len(new), BATCH):
+        # A run at the same moment may have made some already: those are skipped.
+        Notification.objects.bulk_create(new[start : start + BATCH], ignore_conflicts=True)
+    outcome.created = new
+    to_flag = [
+        r
+        for r in requests
+        if r.flagged_on is None and r.days_overdue(today) >= settings.FLAG_AFTER_DAYS
+    ]
+    if to_flag:
+        for request in to_flag:
+            request.flagged_on = today
+        with transaction.atomic():
+            # One UPDATE and one history INSERT per batch, each history row
+            # naming the system account and the reason, as every change does.
+            bulk_update_with_history(
+                to_flag,
+                AssuranceRequest,
+                ["flagged_on"],
+                batch_size=BATCH,
+                default_user=system_user(),
+                default_change_reason=FLAGGED,
+            )
+    outcome.flagged = to_flag
     _send_unsent(outcome)
     return outcome
 
 
 def _send_unsent(outcome):
-    unsent = Notification.objects.filter(emailed_at=None).exclude(recipient__email="")
-    for note in unsent.select_related("recipient"):
-        try:
-            send_mail(note.subject, note.body, None, [note.recipient.email])
-        except OSError:
-            outcome.failed += 1
-            continue
-        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
-        outcome.emailed += 1
+    """Email every notification not yet emailed, over one connection; each
+    batch of successes is recorded in one UPDATE. A failure is counted and
+    retried on the next run."""
+    unsent = (
+        Notification.objects.filter(emailed_at=None)
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    connection = mail.mailers.default
+    try:
+        connection.open()
+    except OSError:
+        outcome.failed += unsent.count()  # the server cannot be reached: all next time
+        return
+    emailed = []
+    try:
+        for note in unsent.iterator(chunk_size=BATCH):
+            email = mail.EmailMessage(note.subject, note.body, to=[note.recipient.email])
+            try:
+                connection.send_messages([email])
+            except OSError:
+                outcome.failed += 1
+                continue
+            emailed.append(note.pk)
+            if len(emailed) >= BATCH:
+                _mark_emailed(emailed, outcome)
+    finally:
+        connection.close()
+    _mark_emailed(emailed, outcome)
+
+
+def _mark_emailed(pks, outcome):
+    if pks:
+        Notification.objects.filter(pk__in=pks).update(emailed_at=timezone.now())
+        outcome.emailed += len(pks)
+        pks.clear()
