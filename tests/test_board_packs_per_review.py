@@ -93,3 +93,25 @@ def test_the_dashboard_names_the_review_and_summarises_each(manager_client, w6, 
     chosen = manager_client.get(reverse("reporting:dashboard"), {"review": second_review.pk})
     assert "Where the recommendations of CSPR Q2 stand" in text(chosen.content.decode())
     assert chosen.context["page"].paginator.count == 3
+
+
+def test_the_public_summary_is_one_review_a_page_at_a_time(manager_client, w6, second_review):
+    for number in range(4, 64):
+        factories.make_recommendation(second_review, number, text=f"Invented text {number}.")
+    url = reverse("reporting:public_summary")
+    listing = text(manager_client.get(url).content.decode())
+    assert "CSPR Q2: Invented second review (63 recommendations)" in listing
+    assert "Recommendation 1" not in listing  # a list of reviews, not every text
+    first = text(manager_client.get(url, {"review": second_review.pk}).content.decode())
+    assert "Recommendations 1 to 50 of 63." in first
+    assert "Invented text 50." in first and "Invented text 51." not in first
+    assert "SCR W6" not in first
+    second = text(manager_client.get(url, {"review": second_review.pk, "page": 2}).content.decode())
+    assert "Invented text 63." in second and "Invented text 50." not in second
+    download = manager_client.get(url, {"review": second_review.pk, "download": 1})
+    assert download.streaming
+    whole = text(download.getvalue().decode())
+    assert all(f"Recommendation {n}" in whole for n in range(1, 64))
+    assert "SCR W6" not in whole
+    everything = text(manager_client.get(url, {"download": 1}).getvalue().decode())
+    assert "SCR W6: " in everything and "CSPR Q2: " in everything

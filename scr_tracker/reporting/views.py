@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -256,19 +256,66 @@ def export_xlsx(request):
     return exports.xlsx_response(rows, exports.export_name("xlsx"), "Recommendations")
 
 
+PUBLIC_PER_PAGE = 50
+
+
+def _published(review):
+    return (
+        Recommendation.objects.filter(review=review)
+        .with_sign_off()
+        .only("number", "text", "sub_points", "rating", "target_date", "version", "review")
+        .order_by("number", "pk")
+    )
+
+
 @login_required
 @require_safe
 def public_summary(request):
     """What may be published: the review, each recommendation's published text,
     its rating and target date, and whether a Complete still stands. Nothing
-    about evidence, actions or agencies."""
+    about evidence, actions or agencies. One review a page at a time (50
+    recommendations a page); the download is every recommendation, streamed."""
     _require_board_reader(request.user)
-    recs = Recommendation.objects.with_sign_off().order_by("number")
+    reviews = Review.objects.annotate(recommendation_count=Count("recommendations")).order_by(
+        "reference"
+    )
+    chosen = request.GET.get("review", "")
+    review = reviews.filter(pk=chosen).first() if chosen.isdigit() else None
+    several = len(reviews) > 1
+    if review is None and not several:
+        review = reviews.first()
+    if request.GET.get("download"):
+        return _public_download(request, [review] if review else list(reviews))
     ctx = {
-        "reviews": Review.objects.prefetch_related(Prefetch("recommendations", recs)),
+        "reviews": reviews,
+        "review": review,
+        "several": several,
         "generated": timezone.localdate(),
     }
-    response = render(request, "reporting/public_summary.html", ctx)
-    if request.GET.get("download"):
-        response["Content-Disposition"] = 'attachment; filename="recommendations-summary.html"'
+    if review is not None:
+        ctx["page"] = Paginator(_published(review), PUBLIC_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    return render(request, "reporting/public_summary.html", ctx)
+
+
+def _public_download(request, reviews):
+    from django.template.loader import get_template
+
+    start = get_template("reporting/public_summary_start.html")
+    head = get_template("reporting/includes/public_review_head.html")
+    one = get_template("reporting/includes/public_recommendation.html")
+    context = {"generated": timezone.localdate(), "partnership_name": settings.PARTNERSHIP_NAME}
+
+    def page():
+        yield start.render(context)
+        for review in reviews:
+            yield head.render({"review": review})
+            for rec in _published(review).iterator(chunk_size=500):
+                yield one.render({"rec": rec})
+            yield "</section>\n"
+        yield "</main>\n</body>\n</html>\n"
+
+    response = StreamingHttpResponse(page(), content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="recommendations-summary.html"'
     return response
