@@ -18,10 +18,8 @@ autovacuum keeps them on a live server. The CSV export's peak Python memory
 """
 
 import argparse
-import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -31,12 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scr_tracker.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
-os.environ.setdefault("REGISTER_KEY", "benchmark-only")
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ["STATIC_MANIFEST"] = "false"  # static files are not what is measured
+
+from benchmarks.database import fresh_database, use_benchmark_settings  # noqa: E402
+
+# Static files are not what is measured.
+use_benchmark_settings(ALLOWED_HOSTS="testserver", STATIC_MANIFEST="false")
 warnings.filterwarnings("ignore", message="No directory at")
 
 AGENCIES = 30
@@ -48,21 +45,6 @@ REC_HISTORY, ACTION_HISTORY = 25, 3
 RUNS = 5
 
 
-def create_database():
-    out = subprocess.run(  # noqa: S603 (this interpreter, the project's own script)
-        [sys.executable, str(ROOT / "tools" / "test_database.py"), "create", "--require"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return out.stdout.strip()
-
-
-def drop_database(url):
-    script = str(ROOT / "tools" / "test_database.py")
-    subprocess.run([sys.executable, script, "drop", url], check=False)  # noqa: S603
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="w6,1000,10000")
@@ -70,18 +52,8 @@ def main():
         "--keep", action="store_true", help="keep the database (its URL is printed)"
     )
     args = parser.parse_args()
-    url = create_database()
-    os.environ["DATABASE_URL"] = url
-    try:
+    with fresh_database(keep=args.keep):
         run([scale for scale in args.scales.split(",") if scale])
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep:
-            print(f"Kept: DATABASE_URL={url}")
-        else:
-            drop_database(url)
 
 
 def run(scales):

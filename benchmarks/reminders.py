@@ -11,8 +11,6 @@ Emails go to Django's in-memory backend.
 """
 
 import argparse
-import os
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -20,33 +18,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scr_tracker.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only")
-os.environ.setdefault("REGISTER_KEY", "benchmark-only")
-os.environ["DEBUG"] = "false"
 
+from benchmarks.database import fresh_database, use_benchmark_settings  # noqa: E402
 
-def database(command, *args):
-    script = str(ROOT / "tools" / "test_database.py")
-    out = subprocess.run(  # noqa: S603 (this interpreter, the project's own script)
-        [sys.executable, script, command, *args], capture_output=True, text=True, check=False
-    )
-    return out.stdout.strip()
+use_benchmark_settings()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5000)
     args = parser.parse_args()
-    url = database("create", "--require")
-    os.environ["DATABASE_URL"] = url
-    try:
+    with fresh_database():
         run(args.requests)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        database("drop", url)
 
 
 def run(count):

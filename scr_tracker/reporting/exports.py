@@ -37,19 +37,8 @@ COLUMNS = [
     ("Evidence awaiting review", 10),
     ("Sign-off", 22),
 ]
-PACK_COLUMNS = [
-    ("Review", 12),
-    ("Number", 8),
-    ("Recommendation", 36),
-    ("Rating", 12),
-    ("Target date", 13),
-    ("Original target date", 13),
-    ("Overdue", 9),
-    ("Actions (agency: state, due date)", 50),
-    ("Evidence accepted", 10),
-    ("Evidence awaiting review", 10),
-    ("Sign-off", 22),
-]
+# A board pack's rows carry no full text or rationale.
+PACK_COLUMNS = [c for c in COLUMNS if c[0] not in ("Full text", "Why this rating")]
 DATE_FORMAT = "d mmm yyyy"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
