@@ -125,7 +125,7 @@ class SubmissionForm(GuardedFormMixin, forms.Form):
 
     def _refuse_over_quota(self):
         used = SubmissionFile.objects.filter(submission__agency=self.agency).aggregate(
-            files=Count("pk"), size=Sum("size", filter=~Q(state=SubmissionFile.State.REJECTED))
+            files=Count("pk"), size=Sum("size", filter=~Q(state__in=SubmissionFile.GONE))
         )
         files = used["files"] + len(self.checked_files)
         size = (used["size"] or 0) + sum(len(c.data) for c in self.checked_files)

@@ -98,6 +98,9 @@ class Submission(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewer_note = models.TextField(blank=True)
+    # Set when the retention rule's disposal removed its narrative and files
+    # (evidence/retention.py); the row stays as a content-free record.
+    disposed_at = models.DateTimeField(null=True, blank=True)
 
     objects = SubmissionQuerySet.as_manager()
     history = AuditedHistory()
@@ -118,7 +121,9 @@ class Submission(models.Model):
                 violation_error_message="A reviewed submission needs its reviewer and date.",
             ),
             models.CheckConstraint(
-                condition=~Q(state="returned") | ~Q(reviewer_note=""),
+                condition=~Q(state="returned")
+                | ~Q(reviewer_note="")
+                | Q(disposed_at__isnull=False),
                 name="submission_return_has_note",
                 violation_error_message="Say what more is needed when returning evidence.",
             ),
@@ -156,7 +161,7 @@ class SubmissionFileQuerySet(models.QuerySet):
         executives none (need to know)."""
         role = role_of(user)
         if role == BUSINESS_MANAGER:
-            return self.exclude(state=SubmissionFile.State.REJECTED)
+            return self.exclude(state__in=SubmissionFile.GONE)
         if role == AGENCY_USER and user.agency_id is not None:
             return self.filter(submission__agency=user.agency_id, state=SubmissionFile.State.CLEAR)
         return self.none()
@@ -171,6 +176,7 @@ class SubmissionFile(models.Model):
         CLEAR = "clear", "Checked"
         HELD = "held", "Held for a business manager to check"
         REJECTED = "rejected", "Rejected by a business manager"
+        DISPOSED = "disposed", "Disposed of under the retention rule"
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(storage=evidence_storage, upload_to=evidence_file_name, max_length=200)
@@ -189,6 +195,9 @@ class SubmissionFile(models.Model):
 
     objects = SubmissionFileQuerySet.as_manager()
     history = AuditedHistory()
+
+    # States whose content is no longer stored.
+    GONE = (State.REJECTED, State.DISPOSED)
 
     class Meta:
         ordering = ["pk"]
@@ -213,6 +222,65 @@ class SubmissionFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class DisposalBatch(models.Model):
+    """A business manager's approval to dispose of a review's evidence that is
+    past its retention period. Holds no content: counts, the rule, who and when."""
+
+    review = models.ForeignKey(
+        "recommendations.Review", on_delete=models.PROTECT, related_name="disposals"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(default=timezone.now)
+    rule = models.CharField(max_length=200, help_text="The retention rule it was disposed under.")
+    note = models.TextField(help_text="Why the business manager approved it.")
+    submissions = models.PositiveIntegerField()
+    files = models.PositiveIntegerField()
+    bytes = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["-approved_at", "-pk"]
+
+    def __str__(self):
+        return f"Disposal {self.pk} of {self.review}"
+
+
+class DisposalRecord(models.Model):
+    """What was disposed of, without the content: one row per submission's
+    narrative and per file. A file keeps its size and SHA-256; a narrative only
+    its length (a hash of short text can be reversed by guessing)."""
+
+    class Kind(models.TextChoices):
+        NARRATIVE = "narrative", "Narrative of a submission"
+        FILE = "file", "Evidence file"
+
+    batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    review = models.ForeignKey("recommendations.Review", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="+")
+    file = models.ForeignKey(
+        "SubmissionFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    size = models.PositiveBigIntegerField(help_text="Bytes of the file, or of the narrative text.")
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    # The server-made storage name (never the uploaded name), so that a file
+    # whose deletion failed after the disposal was committed can be found.
+    stored_name = models.CharField(max_length=200, blank=True)
+    disposed_at = models.DateTimeField()
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rule = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of submission {self.submission_id}"
 
 
 class AccessLog(models.Model):

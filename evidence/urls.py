@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import views
+from evidence import retention_views, views
 
 app_name = "evidence"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
     path("notifications/", views.notification_list, name="notification_list"),
+    path("retention/", retention_views.retention, name="retention"),
+    path("retention/<int:pk>/", retention_views.retention_edit, name="retention_edit"),
+    path("retention/<int:pk>/dispose/", retention_views.disposal, name="disposal"),
 ]

@@ -73,9 +73,11 @@ def submission_detail(request, pk):
         "show_content": show_content,
         "files": _files_for(request.user, submission) if show_content else [],
         "can_withdraw": agency_scope(request.user) == submission.agency_id
-        and submission.state == Submission.State.SUBMITTED,
+        and submission.state == Submission.State.SUBMITTED
+        and not submission.disposed_at,
         "can_review": is_business_manager(request.user)
-        and submission.state == Submission.State.SUBMITTED,
+        and submission.state == Submission.State.SUBMITTED
+        and not submission.disposed_at,
         "can_resubmit": agency_scope(request.user) == submission.agency_id
         and submission.state == Submission.State.RETURNED,
         "review_form": ReviewDecisionForm(),
@@ -118,7 +120,7 @@ def submission_withdraw(request, pk):
         raise PermissionDenied("Only the submitting agency can withdraw its evidence.")
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
-        if submission.state != Submission.State.SUBMITTED:
+        if submission.state != Submission.State.SUBMITTED or submission.disposed_at:
             messages.error(request, "This evidence has been reviewed, so it cannot be withdrawn.")
             return redirect("evidence:submission_detail", pk=pk)
         with changes_by(request.user, "Withdrawn by the agency before review"):
@@ -138,6 +140,9 @@ def submission_review(request, pk):
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         form = ReviewDecisionForm(request.POST)
+        if submission.disposed_at:
+            messages.error(request, "This evidence was disposed of, so it cannot be reviewed.")
+            return redirect("evidence:submission_detail", pk=pk)
         if submission.state != Submission.State.SUBMITTED:
             messages.error(request, "This evidence has already been reviewed or withdrawn.")
             return redirect("evidence:submission_detail", pk=pk)

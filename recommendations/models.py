@@ -43,6 +43,23 @@ class Review(models.Model):
         help_text="Why the report was or was not published, as the partnership stated it.",
     )
     recommendations_published_on = models.DateField(null=True, blank=True)
+    # Retention of the evidence about this review (docs/retention.md): kept for
+    # retention_years (blank: the EVIDENCE_RETENTION_YEARS setting) after the
+    # review is closed, unless a legal hold stops its disposal.
+    closed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the partnership closed its work on the review; leave blank while open.",
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Years to keep the evidence after the review is closed; blank for the default.",
+    )
+    legal_hold_reason = models.TextField(
+        blank=True,
+        help_text="While this says why, no evidence about the review is disposed of.",
+    )
 
     history = AuditedHistory()
 
@@ -64,10 +81,37 @@ class Review(models.Model):
                 name="review_unpublished_has_reason",
                 violation_error_message="Say why the review was not published.",
             ),
+            models.CheckConstraint(
+                condition=Q(retention_years__isnull=True) | Q(retention_years__gte=1),
+                name="review_retention_at_least_a_year",
+                violation_error_message="Keep evidence for at least a year after closing.",
+            ),
         ]
 
     def __str__(self):
         return self.reference
+
+    @property
+    def on_legal_hold(self) -> bool:
+        return bool(self.legal_hold_reason.strip())
+
+    @property
+    def years_kept(self) -> int:
+        return self.retention_years or settings.EVIDENCE_RETENTION_YEARS
+
+    @property
+    def disposal_from(self):
+        """The first day its evidence may be disposed of (None while open)."""
+        if self.closed_on is None:
+            return None
+        try:
+            return self.closed_on.replace(year=self.closed_on.year + self.years_kept)
+        except ValueError:  # 29 February into a year without one
+            return self.closed_on.replace(year=self.closed_on.year + self.years_kept, day=28)
+
+    @property
+    def retention_rule(self) -> str:
+        return f"Evidence kept {self.years_kept} years after the review closed"
 
 
 class Rating(models.TextChoices):

@@ -15,6 +15,7 @@ PAGES = {
         ("Held files", "evidence:held_files"),
         ("Restricted registers", "intake:register"),
         ("Access log", "evidence:access_log"),
+        ("Retention", "evidence:retention"),
         ("Notifications", "evidence:notification_list"),
     ],
     EXECUTIVE: [

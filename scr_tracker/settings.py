@@ -44,9 +44,12 @@ INSTALLED_APPS = [
     "evidence",
     "scr_tracker.intake",
     "scr_tracker.reporting",
+    "scr_tracker.operations",
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id, route and user.
+    "scr_tracker.logs.RequestContext",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -93,6 +96,17 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The shared cache. Sessions live in the database, so any number of app servers
+# act as one; set REDIS_URL when running more than one, so that what is cached
+# (and anything counted in the cache) is shared too.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -184,6 +198,9 @@ CHASE_EVERY_DAYS = env_int("CHASE_EVERY_DAYS", 7, minimum=1)
 ESCALATE_AFTER_DAYS = env_int("ESCALATE_AFTER_DAYS", 14, minimum=1)
 FLAG_AFTER_DAYS = env_int("FLAG_AFTER_DAYS", 28, minimum=1)
 IMPACT_REVIEW_MONTHS = env_int("IMPACT_REVIEW_MONTHS", 12, minimum=1)
+# Retention (docs/retention.md): evidence about a review is kept this many years
+# after the review is closed, unless the review sets its own period.
+EVIDENCE_RETENTION_YEARS = env_int("EVIDENCE_RETENTION_YEARS", 6, minimum=1)
 
 # Who runs the service, and its name: shown in every page's header and footer,
 # on board packs and on the public summary.
@@ -250,13 +267,26 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+# One JSON object per line (scr_tracker/logs.py) unless LOG_FORMAT=text; text
+# is the default with DEBUG, where runserver prints each request itself.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "scr_tracker.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # WeasyPrint and its font library log every step of every PDF at INFO.
     "loggers": {
-        name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "fontTools.subset")
+        # WeasyPrint and its font library log every step of every PDF at INFO.
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "fontTools.subset")},
+        # One line per request; with text logs, runserver's own line is enough.
+        "scr_tracker.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
     },
 }

@@ -33,6 +33,7 @@ urlpatterns = [
     path("recommendations/", include("recommendations.urls")),
     path("evidence/", include("evidence.urls")),
     path("restricted/", include("scr_tracker.intake.urls")),
+    path("", include("scr_tracker.operations.urls")),
     path("admin/", admin.site.urls),
 ]
 

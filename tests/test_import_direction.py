@@ -1,8 +1,11 @@
 """Dependencies run one way:
 
-    scr_tracker.reporting -> evidence -> recommendations -> the rest of scr_tracker
+    scr_tracker.operations, scr_tracker.reporting -> evidence -> recommendations
+        -> the rest of scr_tracker
 
-Neither wing imports reporting; recommendations imports nothing from evidence;
+Operations (backups, disposal checks, health) and reporting may read every app;
+nothing imports operations, and neither wing imports reporting; recommendations
+imports nothing from evidence;
 nothing else in scr_tracker (accounts, audit, intake, settings...) imports a
 wing or reporting, except the URLconf, which joins them all. Every import in
 every module is read, including those inside functions."""
@@ -13,9 +16,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+OPERATIONS = "operations"
 REPORTING, EVIDENCE, RECOMMENDATIONS, CORE = "reporting", "evidence", "recommendations", "core"
 # What each layer may import from the project's own packages.
 ALLOWED = {
+    OPERATIONS: {OPERATIONS, REPORTING, EVIDENCE, RECOMMENDATIONS, CORE},
     REPORTING: {REPORTING, EVIDENCE, RECOMMENDATIONS, CORE},
     EVIDENCE: {EVIDENCE, RECOMMENDATIONS, CORE},
     RECOMMENDATIONS: {RECOMMENDATIONS, CORE},
@@ -26,6 +31,8 @@ JOINS_EVERYTHING = {"scr_tracker/urls.py"}
 
 def layer_of_module(name):
     """The layer a dotted module name belongs to (None: not the project's)."""
+    if name == "scr_tracker.operations" or name.startswith("scr_tracker.operations."):
+        return OPERATIONS
     if name == "scr_tracker.reporting" or name.startswith("scr_tracker.reporting."):
         return REPORTING
     top = name.split(".")[0]
@@ -97,6 +104,8 @@ def test_every_import_runs_the_one_way():
         ("scr_tracker/intake/guard.py", "from recommendations.models import Recommendation"),
         ("scr_tracker/navigation.py", "from evidence import models"),
         ("scr_tracker/accounts/roles.py", "from ..reporting import views"),
+        ("scr_tracker/reporting/views.py", "from scr_tracker.operations import backup"),
+        ("evidence/retention.py", "from scr_tracker.operations.health import check_all"),
     ],
 )
 def test_an_import_against_the_direction_is_caught(relative, source):
@@ -111,6 +120,7 @@ def test_an_import_against_the_direction_is_caught(relative, source):
         ("evidence/views.py", "from recommendations.models import Action"),
         ("recommendations/views.py", "from scr_tracker.audit import changes_by"),
         ("scr_tracker/urls.py", "from scr_tracker.reporting import views"),
+        ("scr_tracker/operations/backup.py", "from evidence.models import SubmissionFile"),
     ],
 )
 def test_imports_along_the_direction_pass(relative, source):

@@ -1,0 +1,84 @@
+"""Logs as one JSON object per line, each carrying the request it belongs to.
+
+``RequestContext`` (middleware) gives every request an id (the proxy's
+``X-Request-ID`` when it is a plain token, otherwise a new one, echoed in the
+response), and after the URL is resolved the route's name and the user's id.
+``JsonFormatter`` adds those to every record logged while the request runs, and
+the middleware logs one line per request: method, route name, status and time.
+
+Never the path's query string, a form's content or an identifier: routes are
+logged by name, people by their numeric id."""
+
+import json
+import logging
+import re
+import time
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+_request: ContextVar = ContextVar("log_request", default=None)
+_TOKEN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+requests_logger = logging.getLogger("scr_tracker.requests")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        context = _request.get()
+        if context is not None:
+            entry.update(context)
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def current_request_id() -> str | None:
+    context = _request.get()
+    return context["request_id"] if context else None
+
+
+class RequestContext:
+    """Middleware: the request's id, route and user for every line it logs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        offered = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = offered if _TOKEN.match(offered) else uuid.uuid4().hex
+        context = {"request_id": request_id, "user_id": None, "route": None}
+        token = _request.set(context)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            requests_logger.info(
+                "%s %s %s",
+                request.method,
+                context["route"] or "-",
+                response.status_code,
+                extra={
+                    "fields": {
+                        "method": request.method,
+                        "status": response.status_code,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    }
+                },
+            )
+            return response
+        finally:
+            _request.reset(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        context = _request.get()
+        if context is not None:
+            context["route"] = request.resolver_match.view_name
+            user = getattr(request, "user", None)
+            context["user_id"] = user.pk if user is not None and user.is_authenticated else None
