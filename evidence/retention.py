@@ -180,7 +180,9 @@ def dispose(review_pk, user, note, today=None) -> DisposalBatch:
                 file=f,
                 size=f.size,
                 sha256=f.sha256,
-                stored_name=f.file.name if f in stored else "",
+                # A rejected file's name too: its content should already be
+                # gone, and if its deletion failed, this one finishes it.
+                stored_name=f.file.name,
                 rule=rule,
                 **common,
             )
