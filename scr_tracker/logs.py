@@ -17,9 +17,25 @@ import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from django.utils.log import log_response
+
 _request: ContextVar = ContextVar("log_request", default=None)
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 requests_logger = logging.getLogger("scr_tracker.requests")
+
+
+_make_record = logging.getLogRecordFactory()
+
+
+def _record_with_request(*args, **kwargs):
+    """Each record keeps the request it was logged in (formatted later or not)."""
+    record = _make_record(*args, **kwargs)
+    context = _request.get()
+    record.request_context = dict(context) if context is not None else None
+    return record
+
+
+logging.setLogRecordFactory(_record_with_request)
 
 
 class JsonFormatter(logging.Formatter):
@@ -30,9 +46,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        context = _request.get()
-        if context is not None:
-            entry.update(context)
+        entry.update(getattr(record, "request_context", None) or {})
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
@@ -59,6 +73,16 @@ class RequestContext:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
+            if response.status_code >= 400:
+                # Django logs refusals after the middleware has returned; log
+                # them here instead, while the request's context is known.
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
             requests_logger.info(
                 "%s %s %s",
                 request.method,

@@ -137,6 +137,11 @@ MATRIX = {
     "reporting:export_xlsx": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
     "reporting:public_summary": (None, {"GET": BOARD, "POST": NOT_ALLOWED}),
     "recommendations:import_plan": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "evidence:retention": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "evidence:retention_edit": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "evidence:disposal": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    # For load balancers: up or down per part, nothing more, signed in or not.
+    "health": (None, {"GET": ANYONE, "POST": cells(405, 405, 405, 405, 405, 405)}),
     "admin:login": (
         None,
         {"GET": cells(200, 200, 200, 200, 200, 200), "POST": cells(200, 200, 200, 200, 200, 200)},

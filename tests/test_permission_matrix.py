@@ -171,6 +171,7 @@ def _build_world(storage):
         "storage": storage,
         "sessions": sessions,
         "recommendation": rec_b.pk,
+        "review": review.pk,
         "action": action_b.pk,
         "request": factories.make_request(action_b, users["manager"]).pk,
         "snapshot": factories.make_board_pack(review, users["manager"]).pk,

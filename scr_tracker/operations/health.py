@@ -30,8 +30,9 @@ def _database():
 def _evidence_store():
     storage = evidence_storage()
     location = getattr(storage, "location", None)
-    if location is not None:  # a file system: the folder is there and writable
-        return os.path.isdir(location) and os.access(location, os.W_OK | os.X_OK)
+    if location is not None:  # a file system: the folder is (or can be) there, writable
+        os.makedirs(location, mode=0o700, exist_ok=True)
+        return os.access(location, os.W_OK | os.X_OK)
     storage.exists("health-check-probe")  # any other backend: it answers
     return True
 

@@ -11,8 +11,12 @@ _READ = 1024 * 1024
 
 
 def stored_names(storage, folder=""):
-    """Every file name in the storage, through the Storage API (any backend)."""
-    folders, files = storage.listdir(folder)
+    """Every file name in the storage, through the Storage API (any backend).
+    A store folder that does not exist yet holds nothing."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
     for name in files:
         yield f"{folder}/{name}" if folder else name
     for sub in folders:
