@@ -107,8 +107,10 @@ def table_contents(database_url) -> dict[str, list[str]]:
 
 
 @contextmanager
-def gunicorn(env, port):
-    """gunicorn as the README runs it in production, on loopback; stopped after."""
+def gunicorn(env, port, log_path):
+    """gunicorn as the README runs it in production, on loopback; stopped after.
+    Its log (JSON lines) goes to ``log_path``."""
+    log = open(log_path, "ab")  # noqa: SIM115 (closed when the server stops)
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -122,11 +124,11 @@ def gunicorn(env, port):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=log,
     )
     try:
-        _wait_for(port, process)
+        _wait_for(port, process, log_path)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
@@ -134,15 +136,16 @@ def gunicorn(env, port):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
-def _wait_for(port, process, timeout=30):
+def _wait_for(port, process, log_path, timeout=30):
     import socket
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited: {process.stderr.read().decode()[-3000:]}")
+            raise AssertionError(f"gunicorn exited: {Path(log_path).read_text()[-3000:]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return

@@ -160,6 +160,17 @@ PAGES = {
         ),
         ("Board pack", goto("reporting:board_pack", "snapshot")),
         ("Public summary", goto("reporting:public_summary")),
+        ("Retention and disposal", goto("evidence:retention")),
+        ("Change a review's retention", goto("evidence:retention_edit", "review")),
+        (
+            "Change a review's retention, no reason",
+            then_submit(goto("evidence:retention_edit", "review"), "Save retention"),
+        ),
+        ("Dispose of evidence", goto("evidence:disposal", "review")),
+        (
+            "Dispose of evidence, not confirmed",
+            then_submit(goto("evidence:disposal", "review"), "Dispose of the evidence"),
+        ),
         ("Import an action plan", goto("recommendations:import_plan")),
         (
             "Import an action plan, empty",
@@ -196,6 +207,7 @@ PAGES = {
 # Routes that are not pages: downloads, redirects, and POST-only actions.
 NOT_PAGES = {
     "home",
+    "health",  # JSON for load balancers
     "logout",
     "evidence:file_download",
     "evidence:submission_withdraw",
@@ -214,6 +226,9 @@ NOT_PAGES = {
 @pytest.fixture
 def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_user):
     today = timezone.localdate()
+    with changes_by(manager, "Retention changed: closed long ago, for the disposal pages"):
+        w6.closed_on = datetime.date(2019, 3, 1)
+        w6.save()
     recs = {rec.number: rec for rec in w6.recommendations.all()}
     with changes_by(manager, "Rating changed: invented progress"):
         for number, rating in [(1, "amber"), (2, "red"), (3, "green"), (4, "complete")]:
@@ -253,6 +268,7 @@ def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_u
     return {
         "recs": recs,
         "rec": recs[1].pk,
+        "review": w6.pk,
         "action_a": action_a.pk,
         "submitted": submitted.pk,
         "returned": returned.pk,

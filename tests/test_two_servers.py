@@ -1,0 +1,142 @@
+"""Two gunicorn servers over one PostgreSQL database, one evidence store and one
+Redis act as one: a session started on one is good on the other, a file
+uploaded on one downloads from the other, and the same edit raced on both is
+saved once, the other editor getting the conflict page. Loopback only."""
+
+import re
+import threading
+
+import pytest
+
+from tests import documents
+from tests.http_session import Session
+from tests.processes import app_environment, free_port, fresh_database, gunicorn, manage
+
+PASSWORD = "invented-pass-phrase-for-tests-41"  # noqa: S105 (an invented test account)
+SETUP = f"""
+from django.contrib.auth.models import Group
+from recommendations.models import Action, Recommendation
+from scr_tracker.accounts.models import Agency, User
+from scr_tracker.audit import changes_by, system_user
+with changes_by(system_user(), "Two-server test setup"):
+    agency = Agency.objects.create(name="Invented Borough Council", short_name="IBC")
+    manager = User.objects.create_user("pair-manager", password="{PASSWORD}")
+    manager.groups.add(Group.objects.get(name="Business managers"))
+    officer = User.objects.create_user("pair-officer", password="{PASSWORD}", agency=agency)
+    officer.groups.add(Group.objects.get(name="Agency users"))
+    recommendation = Recommendation.objects.order_by("number").first()
+    Action.objects.create(recommendation=recommendation, agency=agency, description="Invented")
+print(recommendation.pk, Action.objects.get(agency=agency).pk)
+"""
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, django_db_setup, django_db_blocker, redis_url):
+    with django_db_blocker.unblock(), fresh_database("two_servers") as url:
+        store = tmp_path_factory.mktemp("shared-store")
+        var = tmp_path_factory.mktemp("var")
+        env = app_environment(url, store, REDIS_URL=redis_url, VAR_DIR=str(var))
+        manage("migrate", "--noinput", env=env)
+        manage("collectstatic", "--noinput", env=env)
+        manage("load_review", "fixtures/w6.json", env=env)
+        recommendation, action = manage("shell", "-c", SETUP, env=env).stdout.split()[-2:]
+        logs = var / "server-one.log", var / "server-two.log"
+        with gunicorn(env, free_port(), logs[0]) as one, gunicorn(env, free_port(), logs[1]) as two:
+            yield {
+                "one": one,
+                "two": two,
+                "recommendation": recommendation,
+                "action": action,
+                "logs": logs,
+            }
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError:
+        pytest.fail("Redis must run on 127.0.0.1:6379 for the two-server test")
+    return "redis://127.0.0.1:6379/15"
+
+
+pytestmark = [pytest.mark.postgres_only]
+
+
+def test_signed_in_on_one_is_signed_in_on_the_other(servers):
+    manager = Session()
+    manager.sign_in(servers["one"], "pair-manager", PASSWORD)
+    dashboard = manager.get(f"{servers['two']}/recommendations/")
+    assert dashboard.status == 200
+    assert "Dashboard" in dashboard.text
+    assert manager.get(f"{servers['two']}/health/").status == 200
+
+
+def test_uploaded_on_one_downloads_from_the_other(servers):
+    officer = Session()
+    officer.sign_in(servers["two"], "pair-officer", PASSWORD)
+    pdf = documents.make_pdf(["Invented evidence of training delivered."])
+    response = officer.post_files(
+        f"{servers['one']}/evidence/new/",
+        {
+            "action": servers["action"],
+            "summary": "Training delivered to invented teams.",
+            "impact": "Audit shows invented improvement.",
+        },
+        [("files", "training.pdf", pdf, "application/pdf")],
+    )
+    assert response.status == 302, response.text[-2000:]
+    manager = Session()
+    manager.sign_in(servers["one"], "pair-manager", PASSWORD)
+    listing = manager.get(f"{servers['two']}/evidence/")
+    (submission,) = re.findall(r'href="/evidence/(\d+)/"', listing.text)[:1]
+    detail = manager.get(f"{servers['two']}/evidence/{submission}/")
+    (file_id,) = re.findall(r'href="/evidence/files/(\d+)/"', detail.text)
+    download = manager.get(f"{servers['two']}/evidence/files/{file_id}/")
+    assert download.status == 200
+    assert download.body == pdf
+
+
+def test_the_same_edit_raced_on_both_is_saved_once(servers):
+    editors = {}
+    for name in ("one", "two"):
+        editors[name] = Session()
+        editors[name].sign_in(servers[name], "pair-manager", PASSWORD)
+    path = f"/recommendations/{servers['recommendation']}/rating/"
+    forms = {}
+    for name, session in editors.items():
+        token, page = session.token(f"{servers[name]}{path}")
+        (version,) = re.findall(r'name="version" value="(\d+)"', page.text)
+        forms[name] = (token, version)
+    assert forms["one"][1] == forms["two"][1]  # both drawn from the same version
+    start = threading.Barrier(2)
+    results = {}
+
+    def save(name, rating):
+        token, version = forms[name]
+        body = (
+            f"csrfmiddlewaretoken={token}&version={version}&rating={rating}"
+            f"&rating_rationale=Raced+from+server+{name}"
+        ).encode()
+        start.wait()
+        results[name] = editors[name].request(
+            "POST",
+            f"{servers[name]}{path}",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
+
+    threads = [
+        threading.Thread(target=save, args=("one", "amber")),
+        threading.Thread(target=save, args=("two", "green")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    statuses = sorted(response.status for response in results.values())
+    assert statuses == [302, 409]
+    (loser,) = [response for response in results.values() if response.status == 409]
+    assert "changed" in loser.text.lower()
