@@ -9,7 +9,7 @@ from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
 from tests.factories import make_action, make_agency, make_user
 
 IN_CI = os.environ.get("CI") == "true"
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.clamav"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -39,6 +39,13 @@ def test_a_missing_store_is_down_and_nothing_is_said_of_why(client, db, settings
     assert "not-mounted" not in response.text
 
 
+def test_clamav_is_up_when_clamd_answers(client, db, settings, clamd):
+    settings.CLAMD_ADDRESS = clamd
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json()["components"]["clamav"] == "up"
+
+
 def test_clamav_is_checked_when_configured(client, db, settings, unused_port):
     settings.CLAMD_ADDRESS = f"127.0.0.1:{unused_port}"
     response = client.get(reverse("health"))
