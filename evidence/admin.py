@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from evidence.models import AccessLog, AssuranceRequest, Notification, Submission, SubmissionFile
+from evidence.models import (
+    AccessLog,
+    AssuranceRequest,
+    DisposalBatch,
+    DisposalRecord,
+    Notification,
+    Submission,
+    SubmissionFile,
+)
 from scr_tracker.admin import ReadOnlyAdminMixin, ReadOnlyAuditedAdmin
 
 
@@ -43,3 +51,21 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["created_at", "recipient", "kind", "subject", "emailed_at"]
     list_filter = ["kind"]
+
+
+@admin.register(DisposalBatch)
+class DisposalBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: approved on the Retention page; the record of a disposal."""
+
+    list_display = ["approved_at", "review", "approved_by", "submissions", "files", "bytes"]
+    list_select_related = ["review", "approved_by"]
+
+
+@admin.register(DisposalRecord)
+class DisposalRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: what was disposed of, without its content."""
+
+    list_display = ["disposed_at", "kind", "review", "agency", "submission_id", "size", "sha256"]
+    list_filter = ["kind"]
+    list_select_related = ["review", "agency"]
+    exclude = ["stored_name"]

@@ -52,14 +52,45 @@ def servers(tmp_path_factory, django_db_setup, django_db_blocker, redis_url):
 
 
 @pytest.fixture(scope="module")
-def redis_url():
+def redis_url(tmp_path_factory):
+    """A Redis server of the test's own on a free loopback port (the machine's
+    redis-server binary), stopped after; the machine's own on 6379 otherwise."""
+    import shutil
     import socket
+    import subprocess
+    import time
 
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-    except OSError:
-        pytest.fail("Redis must run on 127.0.0.1:6379 for the two-server test")
-    return "redis://127.0.0.1:6379/15"
+    binary = shutil.which("redis-server")
+    if binary is None:
+        try:
+            socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+        except OSError:
+            pytest.fail("the two-server test needs Redis (Debian package redis-server)")
+        yield "redis://127.0.0.1:6379/15"
+        return
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(  # noqa: S603
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("redis-server did not start")
+        time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=20)
 
 
 pytestmark = [pytest.mark.postgres_only]
