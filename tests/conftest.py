@@ -120,6 +120,12 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             put_back_migrated_data()
+            # Once Playwright's event loop runs in this thread, Django keeps a
+            # connection per context; this hook's would outlive the session
+            # and stop the test database being dropped. (SQLite in memory
+            # would lose its data if closed.)
+            if connection.vendor != "sqlite":
+                connection.close()
     return result
 
 
@@ -188,3 +194,5 @@ def w6(db):
 
     call_command("load_review", "fixtures/w6.json", stdout=io.StringIO())
     return Review.objects.get(reference="SCR W6")
+
+
