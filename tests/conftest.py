@@ -194,5 +194,3 @@ def w6(db):
 
     call_command("load_review", "fixtures/w6.json", stdout=io.StringIO())
     return Review.objects.get(reference="SCR W6")
-
-
