@@ -218,8 +218,12 @@ class AssuranceRequestForm(GuardedFormMixin, forms.ModelForm):
         model = AssuranceRequest
         fields = ["action", "due_date", "good_evidence"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, review=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the chosen review's actions: the list stays short at any size.
+        self.fields["action"].queryset = self.fields["action"].queryset.filter(
+            recommendation__review=review
+        )
         self.fields["action"].label_from_instance = lambda a: (
             f"{a.recommendation.review.reference} {a.recommendation.number}: "
             f"{a.agency.short_name}: {a.description[:60]}"

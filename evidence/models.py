@@ -6,6 +6,7 @@ from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
@@ -70,7 +71,19 @@ class SubmissionQuerySet(AgencyScopedQuerySet):
     def for_list(self):
         return self.select_related(
             "agency", "action__recommendation__review", "submitted_by", "reviewed_by"
-        ).annotate(file_count=models.Count("files"))
+        ).annotate(
+            # A count per row shown, not a GROUP BY over every row before the page is cut.
+            file_count=Coalesce(
+                models.Subquery(
+                    SubmissionFile.objects.filter(submission=models.OuterRef("pk"))
+                    .order_by()
+                    .values("submission")
+                    .annotate(n=models.Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            )
+        )
 
 
 class Submission(models.Model):
@@ -110,6 +123,8 @@ class Submission(models.Model):
         indexes = [
             # An agency's own submissions, newest first.
             models.Index(fields=["agency", "-submitted_at"], name="submission_agency_date_idx"),
+            # Everyone's submissions, newest first (the managers' evidence list, a page at a time).
+            models.Index(fields=["-submitted_at", "-id"], name="submission_date_idx"),
             # Evidence tallies per action: accepted, awaiting review.
             models.Index(fields=["action", "state"], name="submission_action_state_idx"),
         ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -26,10 +27,13 @@ from evidence.models import (
     SubmissionFile,
     evidence_storage,
 )
-from recommendations.models import Action
+from recommendations.models import Action, Review
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive
 from scr_tracker.audit import changes_by
+from scr_tracker.pagination import pagination
+
+PER_PAGE = 50
 
 
 def may_read_content(user) -> bool:
@@ -53,8 +57,12 @@ def _get_submission(request, pk):
 @login_required
 @require_safe
 def submission_list(request):
+    submissions = Submission.objects.visible_to(request.user).for_list()
+    page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
-        "submissions": Submission.objects.visible_to(request.user).for_list(),
+        "submissions": page.object_list,
+        "page": page,
+        "pages": pagination(page, ""),
         "show_content": may_read_content(request.user),
         "can_submit": agency_scope(request.user) is not None,
         "is_manager": is_business_manager(request.user),
@@ -370,7 +378,14 @@ def request_create(request):
     action_id = request.GET.get("action", "")
     if action_id.isdigit():
         initial["action"] = action_id
-    form = AssuranceRequestForm(request.POST if request.method == "POST" else None, initial=initial)
+    review = _review_for_request(request, action_id)
+    if review is None:
+        # First the review, then its actions: never every action of every review.
+        reviews = Review.objects.order_by("reference")
+        return render(request, "evidence/request_review_choice.html", {"reviews": reviews})
+    form = AssuranceRequestForm(
+        request.POST if request.method == "POST" else None, initial=initial, review=review
+    )
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]
         reason = f"Evidence requested from {action.agency.name}"
@@ -385,7 +400,23 @@ def request_create(request):
         )
         return redirect("evidence:request_list")
     status = 400 if form.errors else 200
-    return render(request, "evidence/request_form.html", {"form": form}, status=status)
+    ctx = {"form": form, "review": review, "reviews_count": Review.objects.count()}
+    return render(request, "evidence/request_form.html", ctx, status=status)
+
+
+def _review_for_request(request, action_id):
+    """The review whose actions the request form lists: the one named, the one
+    of the action named (in the link or the form sent), or the only review."""
+    chosen = request.GET.get("review", "") or request.POST.get("review", "")
+    if chosen.isdigit():
+        return Review.objects.filter(pk=chosen).first()
+    sent = request.POST.get("action", "") or action_id
+    if sent.isdigit():
+        found = Review.objects.filter(recommendations__actions=sent).first()
+        if found is not None:
+            return found
+    reviews = list(Review.objects.all()[:2])
+    return reviews[0] if len(reviews) == 1 else None
 
 
 @login_required

@@ -24,10 +24,10 @@ from scr_tracker.accounts.roles import (
     is_business_manager,
     role_of,
 )
+from scr_tracker.pagination import pagination
 from scr_tracker.reporting import board, dashboard, exports, trend
 from scr_tracker.reporting.forms import BoardPackForm, DashboardFilterForm
 from scr_tracker.reporting.models import BoardPack, BoardPackReview
-from scr_tracker.reporting.pagination import pagination
 
 PER_PAGE = 50
 FALLBACK_SINCE_DAYS = 30
