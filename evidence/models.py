@@ -405,6 +405,12 @@ class Notification(models.Model):
         indexes = [
             # A person's notifications, newest first.
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_idx"),
+            # What the reminder command has still to email.
+            models.Index(
+                fields=["recipient", "id"],
+                condition=Q(emailed_at__isnull=True),
+                name="notification_unsent_idx",
+            ),
         ]
 
     def __str__(self):

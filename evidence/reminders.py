@@ -164,14 +164,15 @@ def run(today=None) -> Outcome:
 
 
 def _send_unsent(outcome):
-    """Email every notification not yet emailed, over one connection; each
+    """Email what is not yet emailed, one email per person for the whole run
+    (a digest when there is more than one thing), over one connection; each
     batch of successes is recorded in one UPDATE. A failure is counted and
     retried on the next run."""
     unsent = (
         Notification.objects.filter(emailed_at=None)
         .exclude(recipient__email="")
         .select_related("recipient")
-        .order_by("pk")
+        .order_by("recipient_id", "pk")
     )
     connection = mail.mailers.default
     try:
@@ -181,19 +182,41 @@ def _send_unsent(outcome):
         return
     emailed = []
     try:
-        for note in unsent.iterator(chunk_size=BATCH):
-            email = mail.EmailMessage(note.subject, note.body, to=[note.recipient.email])
+        for notes in _by_recipient(unsent.iterator(chunk_size=BATCH)):
             try:
-                connection.send_messages([email])
+                connection.send_messages([digest(notes)])
             except OSError:
-                outcome.failed += 1
+                outcome.failed += len(notes)
                 continue
-            emailed.append(note.pk)
+            emailed.extend(note.pk for note in notes)
             if len(emailed) >= BATCH:
                 _mark_emailed(emailed, outcome)
     finally:
         connection.close()
     _mark_emailed(emailed, outcome)
+
+
+def _by_recipient(notes):
+    group = []
+    for note in notes:
+        if group and group[-1].recipient_id != note.recipient_id:
+            yield group
+            group = []
+        group.append(note)
+    if group:
+        yield group
+
+
+def digest(notes):
+    """One email for one person's new notifications: the notification itself
+    when there is one, otherwise each in turn under a count."""
+    to = [notes[0].recipient.email]
+    if len(notes) == 1:
+        return mail.EmailMessage(notes[0].subject, notes[0].body, to=to)
+    subject = f"{len(notes)} requests for evidence need attention"
+    parts = [f"{n}. {note.subject}\n\n{note.body}" for n, note in enumerate(notes, 1)]
+    body = "\n" + ("\n" + "-" * 40 + "\n\n").join(parts)
+    return mail.EmailMessage(subject, body, to=to)
 
 
 def _mark_emailed(pks, outcome):

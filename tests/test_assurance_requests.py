@@ -123,6 +123,24 @@ def test_running_twice_sends_nothing_new(people, agency_a):
     assert Notification.objects.count() == 3
 
 
+def test_one_email_a_person_a_run_however_many_requests(people, agency_a):
+    """Three requests due for the same agency: each person gets one email that
+    lists all three; every notification is still its own in the tracker."""
+    for days in (3, 10, 20):  # a reminder, a chaser, a chaser and an escalation
+        asked(agency_a, people["manager"], TODAY + datetime.timedelta(days=-days + 6))
+    outcome = reminders.run(today=TODAY)
+    officer = people["agency"][0]
+    notes = Notification.objects.filter(recipient=officer).order_by("pk")
+    assert notes.count() == 3
+    to_officer = [m for m in mail.outbox if m.to == [officer.email]]
+    assert len(to_officer) == 1
+    assert to_officer[0].subject == "3 requests for evidence need attention"
+    for note in notes:
+        assert note.subject in to_officer[0].body and note.emailed_at is not None
+    assert len(mail.outbox) == 3  # the two agency users and the manager
+    assert outcome.emailed == Notification.objects.count()
+
+
 def test_the_next_chaser_goes_a_week_later(people, agency_a):
     asked(agency_a, people["manager"], TODAY - datetime.timedelta(days=1))
     reminders.run(today=TODAY)

@@ -1,6 +1,6 @@
 """Requests per second of the tracker as deployed (figures printed, never asserted).
 
-    make bench-http     # or: .venv/bin/python benchmarks/http.py [--seconds 5] [--rounds 3]
+    make bench-serving  # or: .venv/bin/python benchmarks/serving.py [--seconds 5] [--rounds 3]
 
 On a fresh PostgreSQL database (127.0.0.1:5432, user postgres; dropped at the
 end) with W6 and the demo data (load_demo), it starts gunicorn as the README
