@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lock lint format clean bench-guard bench-pages bench-drill fuzz assets screenshots
+.PHONY: run test setup lock lint format clean bench bench-serving bench-saves bench-reminders bench-guard bench-pages bench-drill fuzz assets screenshots
 
 $(STAMP): requirements.lock tools/bootstrap-venv
 	@tools/bootstrap-venv $(VENV)
@@ -29,6 +29,22 @@ test: $(STAMP)
 # SHA-256), with pip-tools in a throwaway environment. Run after changing a pin.
 lock:
 	@tools/lock-requirements
+
+# Every benchmark on PostgreSQL (about 25 minutes); each prints its table.
+bench: bench-serving bench-pages bench-saves bench-reminders bench-drill
+
+# Requests per second as deployed: gunicorn (2 workers) driven by wrk.
+bench-serving: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null 2>&1 || true
+	@$(PY) benchmarks/serving.py $(ARGS)
+
+# One rating change and one notification at 10,000 recommendations.
+bench-saves: $(STAMP)
+	@$(PY) benchmarks/saves.py $(ARGS)
+
+# send_reminders with 5,000 open requests, twice.
+bench-reminders: $(STAMP)
+	@$(PY) benchmarks/reminders.py $(ARGS)
 
 bench-guard: $(STAMP)
 	@$(PY) benchmarks/guard.py

@@ -11,8 +11,9 @@ the last:
     actions, 100,000 submissions and 500,000 history rows.
 At each scale it requests, as a business manager, the dashboard, a filtered
 dashboard, a board report of one review (HTML and PDF) and both exports, and
-prints the number of queries, the server time (median of 5) and the bytes
-sent. Statistics are refreshed (ANALYZE) after each scale is built, as
+prints the number of queries, the server time (median of 5), the bytes
+sent and the request's peak Python memory (tracemalloc). It also requests the
+evidence list and the request form. Statistics are refreshed (ANALYZE) after each scale is built, as
 autovacuum keeps them on a live server. The CSV export's peak Python memory
 (tracemalloc) is printed at each scale: flat means streaming.
 """
@@ -72,7 +73,7 @@ def run(scales):
     call_command("migrate", verbosity=0)
     call_command("load_review", str(ROOT / "fixtures" / "w6.json"), verbosity=0)
     world = World()
-    print(f"{'page':<34}{'scale':>8}{'queries':>9}{'median ms':>11}{'bytes':>12}")
+    print(f"{'page':<34}{'scale':>8}{'queries':>9}{'median ms':>11}{'bytes':>12}{'peak MB':>10}")
     for scale in scales:
         world.grow_to(0 if scale == "w6" else int(scale))
         for name, path in world.pages():
@@ -101,7 +102,14 @@ def measure(client, name, path, scale):
         start = time.perf_counter()
         consume(client.get(path))
         times.append((time.perf_counter() - start) * 1000)
-    print(f"{name:<34}{scale:>8}{len(queries):>9}{statistics.median(times):>11.0f}{size:>12,}")
+    tracemalloc.start()
+    consume(client.get(path))
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    print(
+        f"{name:<34}{scale:>8}{len(queries):>9}{statistics.median(times):>11.0f}{size:>12,}"
+        f"{peak:>10.1f}"
+    )
 
 
 def csv_memory(world):
@@ -268,6 +276,8 @@ class World:
             ("board pack (XLSX)", f"/recommendations/board/{self.board.pk}/xlsx/"),
             ("export, CSV", "/recommendations/export.csv"),
             ("export, XLSX", "/recommendations/export.xlsx"),
+            ("evidence list", "/evidence/"),
+            ("request form, one review", f"/evidence/requests/new/?review={review}"),
         ]
 
 
