@@ -11,12 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def use_benchmark_settings(**extra):
-    """Production settings (DEBUG off) with throwaway keys; ``extra`` more
-    environment variables."""
+    """Production settings (DEBUG off) with throwaway keys and plain-text logs;
+    ``extra`` more environment variables."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scr_tracker.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("REGISTER_KEY", "benchmark-only")
     os.environ["DEBUG"] = "false"
+    os.environ.setdefault("LOG_FORMAT", "text")  # the figures, not a JSON line per request
     os.environ.update(extra)
 
 

@@ -49,7 +49,7 @@ def main():
         ALLOWED_HOSTS="127.0.0.1",
         VAR_DIR=str(work),
         EVIDENCE_ROOT=str(work / "evidence"),
-        LOG_LEVEL="WARNING",
+        LOG_FORMAT="json",  # the servers log as in production (to a file here)
     )
     try:
         with fresh_database():
