@@ -234,3 +234,38 @@ def test_a_request_due_in_the_past_is_refused(manager, agency_a):
     assert response.status_code == 400
     assert "Evidence due by must be today or later." in response.content.decode()
     assert not AssuranceRequest.objects.exists()
+
+
+def test_the_request_form_asks_for_the_review_first_then_lists_only_its_actions(manager, agency_a):
+    first = factories.make_action(
+        factories.make_recommendation(factories.make_review(reference="INV A")), agency_a
+    )
+    other = factories.make_action(
+        factories.make_recommendation(factories.make_review(reference="INV B")), agency_a
+    )
+    client = Client()
+    client.force_login(manager)
+    url = reverse("evidence:request_create")
+    choice = client.get(url)
+    assert "Which review is the request about?" in choice.text
+    assert f"?review={first.recommendation.review_id}" in choice.text
+    form = client.get(url, {"review": first.recommendation.review_id})
+    offered = list(form.context["form"].fields["action"].queryset)
+    assert offered == [first]
+    # An action of another review cannot be sent with this review's form.
+    response = client.post(
+        url,
+        {
+            "review": first.recommendation.review_id,
+            "action": other.pk,
+            "due_date_day": "1",
+            "due_date_month": "1",
+            "due_date_year": str(timezone.localdate().year + 1),
+            "good_evidence": "An audit's findings.",
+        },
+    )
+    assert response.status_code == 400
+    assert not AssuranceRequest.objects.exists()
+    # A link from an action goes straight to its review's form.
+    direct = client.get(url, {"action": other.pk})
+    assert list(direct.context["form"].fields["action"].queryset) == [other]

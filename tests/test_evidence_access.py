@@ -272,3 +272,33 @@ def test_the_access_log_records_reads_without_content(client, manager, b_submiss
     entry = AccessLog.objects.get()
     assert (entry.user, entry.event, entry.submission_id) == (manager, "viewed", b_submission.pk)
     assert SENTINEL.encode() not in page.content
+
+
+def test_the_evidence_list_is_50_a_page_newest_first_with_true_counts(
+    client, manager, agency_a_user
+):
+    import datetime
+
+    from django.utils import timezone
+
+    action = factories.make_action(agency=agency_a_user.agency)
+    now = timezone.now()
+    made = [
+        factories.make_submission(
+            action, agency_a_user, submitted_at=now - datetime.timedelta(hours=n)
+        )
+        for n in range(53)
+    ]
+    factories.make_file(made[0])
+    factories.make_file(made[0], content=b"second file")
+    client.force_login(manager)
+    url = reverse("evidence:submission_list")
+    first = client.get(url)
+    shown = list(first.context["submissions"])
+    assert shown == made[:50]  # newest first
+    assert shown[0].file_count == 2 and shown[1].file_count == 0
+    assert "53 submissions: 1 to 50, newest first" in first.text
+    assert 'href="?page=2#submissions"' in first.text
+    second = client.get(url, {"page": 2})
+    assert list(second.context["submissions"]) == made[50:]
+    assert "53 submissions: 51 to 53, newest first" in second.text
