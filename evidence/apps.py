@@ -5,8 +5,9 @@ class EvidenceConfig(AppConfig):
     name = "evidence"
 
     def ready(self):
-        from evidence import pages
+        from evidence import closing, pages
         from recommendations import pages as recommendation_pages
 
+        closing.connect()
         recommendation_pages.add_part("recommendation", pages.recommendation_evidence)
         recommendation_pages.add_part("my_actions", pages.open_requests)

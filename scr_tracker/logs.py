@@ -38,6 +38,17 @@ def _record_with_request(*args, **kwargs):
 logging.setLogRecordFactory(_record_with_request)
 
 
+class RefusalsInOneLine(logging.Filter):
+    """A refusal (400, 403, 404, 405) is logged as one line, without the
+    traceback of the exception that produced it: it is expected, not a fault."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", None) in (400, 403, 404, 405):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {

@@ -2,6 +2,43 @@ import time
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+# Nothing the tracker does needs these; a page cannot ask for them either.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "publickey-credentials-get",
+        "usb",
+    )
+)
+
+
+def private_and_limited(get_response):
+    """Every response to a signed-in person is private and never stored by the
+    browser or a proxy (a shared office PC keeps nothing after sign-out); every
+    response refuses the browser features the tracker never uses."""
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or settings.SESSION_COOKIE_NAME in (
+            response.cookies
+        ):
+            patch_cache_control(response, no_store=True, private=True)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+    return middleware
 
 
 def refuse_oversized_requests(get_response):

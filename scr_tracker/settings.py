@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "scr_tracker.middleware.refuse_oversized_requests",
+    "scr_tracker.middleware.private_and_limited",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "scr_tracker.middleware.refresh_sessions_once_a_minute",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "scr_tracker.accounts.passwords.RepeatsAndSequencesValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -286,9 +288,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "scr_tracker.logs.JsonFormatter"}},
+    "filters": {"refusals_in_one_line": {"()": "scr_tracker.logs.RefusalsInOneLine"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            "filters": ["refusals_in_one_line"],
             **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
         }
     },

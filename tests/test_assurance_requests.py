@@ -269,3 +269,26 @@ def test_the_request_form_asks_for_the_review_first_then_lists_only_its_actions(
     # A link from an action goes straight to its review's form.
     direct = client.get(url, {"action": other.pk})
     assert list(direct.context["form"].fields["action"].queryset) == [other]
+
+
+def test_assuring_the_action_closes_its_open_requests_with_history(people, agency_a, manager):
+    request = asked(agency_a, manager, TODAY - datetime.timedelta(days=20))
+    other = asked(agency_a, manager, TODAY - datetime.timedelta(days=20))
+    client = Client()
+    client.force_login(manager)
+    response = client.post(
+        reverse("recommendations:action_assure", args=[request.action_id]),
+        {
+            "version": request.action.version,
+            "reason": "Seen at a practice visit on 3 March: supervision records in place.",
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.state == AssuranceRequest.State.CANCELLED
+    latest = request.history.latest()
+    assert latest.history_user == manager
+    assert latest.history_change_reason.startswith("Closed: the action is assured")
+    # Nobody is chased for it; the other action's request still is.
+    outcome = reminders.run(today=TODAY)
+    assert {note.request_id for note in outcome.created} == {other.pk}
