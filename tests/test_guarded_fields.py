@@ -155,6 +155,29 @@ def test_a_save_that_bypasses_the_forms_is_refused_by_the_backstop(action_a):
     snapshot.assert_unchanged(before)
 
 
+def test_a_save_of_state_fields_runs_no_text_check_and_a_text_field_does(action_a, monkeypatch):
+    from scr_tracker.intake import backstop
+
+    checked = []
+    real = backstop.text_problems
+    monkeypatch.setattr(
+        backstop,
+        "text_problems",
+        lambda text, **kw: checked.append(kw["where"]) or real(text, **kw),
+    )
+    with changes_by(system_user(), "Test"):
+        action_a.state = "in_progress"
+        action_a.save(update_fields=["state"])
+    assert checked == []
+    # A save that names a text field checks that field; one naming none, all.
+    action_a.description = "Contact the child at WS1 1TP"
+    with pytest.raises(IntakeRefused), changes_by(system_user(), "Test"):
+        action_a.save(update_fields=["description"])
+    assert checked == ["recommendations.Action.description"]
+    with pytest.raises(IntakeRefused), changes_by(system_user(), "Test"):
+        action_a.save()
+
+
 def test_a_change_reason_with_an_identifier_is_refused_in_the_admin(action_a):
     from scr_tracker.accounts.models import User
 

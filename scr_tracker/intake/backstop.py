@@ -70,11 +70,13 @@ def _value(instance, field_name) -> str:
     return str(value or "")
 
 
-def _check(sender, instance, raw=False, **kwargs):
+def _check(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw:
         return  # fixtures of tracked models are refused by the audit layer anyway
     label = sender._meta.label
     for field_name in GUARDED.get(label, ()):
+        if update_fields is not None and field_name not in update_fields:
+            continue  # a save of other fields (a state, a date) writes no text
         # Published recommendation text is checked for identifiers and terms;
         # it is the one text that may overlap a restricted report.
         documents = label != "recommendations.Recommendation"
