@@ -47,3 +47,19 @@ def fresh_database(keep=False):
             print(f"Kept: DATABASE_URL={url}")
         else:
             _database("drop", url)
+
+
+def sign_in(client, user):
+    """A test client signed in as ``user`` past both factors, as after a real
+    sign-in with an authenticator app (a confirmed device, the session marked)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Benchmark app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

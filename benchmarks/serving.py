@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.database import fresh_database, use_benchmark_settings  # noqa: E402
+from benchmarks.database import fresh_database, sign_in, use_benchmark_settings  # noqa: E402
 
 CONNECTIONS, THREADS, WORKERS = 16, 2, 2
 
@@ -83,7 +83,7 @@ def sessions():
     cookies = {}
     for username in ("demo-manager", "demo-council"):
         client = Client()
-        client.force_login(User.objects.get(username=username))
+        sign_in(client, User.objects.get(username=username))
         cookies[username] = (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
@@ -159,6 +159,16 @@ def wrk(url, seconds, cookie=None):
     return rps, to_ms(latency["50"]), to_ms(latency["99"]), int(bad.group(1)) if bad else 0
 
 
+def status_of(port, path, cookie):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
 def to_ms(text):
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -185,6 +195,10 @@ def run(seconds, rounds, work):
         try:
             pids = workers(server)
             base = f"http://127.0.0.1:{port}"
+            for name, path, cookie in pages:
+                status = status_of(port, path, cookie)
+                if status != 200:  # a redirect (say, to sign in) would measure the wrong page
+                    raise SystemExit(f"{name} ({path}) answered {status}, not 200")
             for _, path, cookie in pages:  # warm up: imports, templates, connections
                 wrk(base + path, 1, cookie)
             results = {name: [] for name, _, _ in pages}

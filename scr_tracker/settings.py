@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.forms",
     "simple_history",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "scr_tracker.accounts",
     "recommendations",
     "evidence",
@@ -60,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor: who has passed it, and nothing else for who must and has not.
+    "django_otp.middleware.OTPMiddleware",
+    "scr_tracker.accounts.two_factor.require_second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: history rows of changes made in a request record its user.
@@ -129,6 +135,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "scr_tracker.accounts.passwords.RepeatsAndSequencesValidator"},
 ]
+# A second factor (docs/sign-in.md) is always required for business managers,
+# executives and the admin; for agency users unless this is switched off.
+MFA_REQUIRED_FOR_AGENCY_USERS = env_bool("MFA_REQUIRED_FOR_AGENCY_USERS", default=True)
+OTP_TOTP_ISSUER = env_str("SERVICE_NAME") or "Recommendation tracker"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

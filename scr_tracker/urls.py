@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from recommendations.views import home
+from scr_tracker.accounts import two_factor
 
 password_reset = auth_views.PasswordResetView.as_view(
     success_url=reverse_lazy("password_reset_done"),
@@ -13,6 +14,13 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("accounts/password-reset/", password_reset, name="password_reset"),
     path(
         "accounts/password-reset/sent/",

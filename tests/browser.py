@@ -68,14 +68,18 @@ def open_as(browser, site):
     for None). Every page's console errors and CSP violations fail the test."""
     contexts, problems = [], []
 
-    def open_as(user=None, **context_options):
+    def open_as(user=None, second_factor=True, **context_options):
+        """``second_factor=False``: past the password only (the code comes next)."""
         context = browser.new_context(
             base_url=site.url, viewport={"width": 1200, "height": 900}, **context_options
         )
         contexts.append(context)
         if user is not None:
             client = Client()
-            client.force_login(user)
+            if second_factor:
+                client.force_login(user)
+            else:
+                client.force_login_password_only(user)
             cookie = client.cookies[settings.SESSION_COOKIE_NAME]
             context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": site.url}])
         page = context.new_page()

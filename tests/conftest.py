@@ -12,6 +12,32 @@ IN_CI = os.environ.get("CI") == "true"
 pytest_plugins = ["tests.browser", "tests.clamav"]
 
 
+def _force_login_with_second_factor(self, user, backend=None):
+    """The test client's force_login signs a person in as after both factors: a
+    confirmed authenticator device, and the session marked as verified with it.
+    The sign-in itself, with and without the second factor, is tested through
+    the real forms (tests/test_two_factor.py); ``force_login_password_only``
+    leaves the second factor out."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from scr_tracker.accounts import two_factor
+
+    _force_login_password_only(self, user, backend)
+    if two_factor.required(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+_force_login_password_only = Client.force_login
+Client.force_login = _force_login_with_second_factor
+Client.force_login_password_only = _force_login_password_only
+
+
 def pytest_collection_modifyitems(config, items):
     vendor = connection.vendor
     if vendor != "postgresql":

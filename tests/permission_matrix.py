@@ -1,7 +1,8 @@
 """Route × role × method → expected status, as data.
 
 Roles: anon (signed out), manager, agency_a, agency_b, executive, inactive (a
-deactivated business manager with a live session). Every object a route names
+deactivated business manager with a live session), unverified (a business
+manager past the password but not the second factor). Every object a route names
 belongs to agency B's side of the world (see test_permission_matrix.matrix_world), so
 agency A must get 404 (existence hidden) wherever B gets in.
 
@@ -12,18 +13,22 @@ admin URL for every non-staff role, staff without rights, superusers).
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-ROLES = ["anon", "manager", "agency_a", "agency_b", "executive", "inactive"]
+ROLES = ["anon", "manager", "agency_a", "agency_b", "executive", "inactive", "unverified"]
 
 
-def cells(anon, manager, agency_a, agency_b, executive, inactive=302):
-    return dict(zip(ROLES, [anon, manager, agency_a, agency_b, executive, inactive], strict=True))
+def cells(anon, manager, agency_a, agency_b, executive, inactive=302, unverified=302):
+    """``unverified``: a business manager signed in with a password but not yet
+    the second factor; everything but the sign-in pages sends them to it."""
+    values = [anon, manager, agency_a, agency_b, executive, inactive, unverified]
+    return dict(zip(ROLES, values, strict=True))
 
 
 # Signed-in users' read pages: 302 for anonymous and inactive users. Read-only
 # routes refuse other methods (405) before looking anything up, so a 405 reveals
 # nothing about whether an object exists.
 EVERYONE = cells(302, 200, 200, 200, 200)
-ANYONE = cells(200, 200, 200, 200, 200, 200)  # signed in or not
+ANYONE = cells(200, 200, 200, 200, 200, 200, 200)  # signed in or not
+NOWHERE = cells(405, 405, 405, 405, 405, 405, 405)  # a method no one may use
 NOT_ALLOWED = cells(302, 405, 405, 405, 405)
 ADMIN_ONLY = cells(302, 302, 302, 302, 302)  # non-staff: redirected to the admin sign-in
 # Business managers' pages: others are refused before anything is looked up.
@@ -37,21 +42,31 @@ BOARD = cells(302, 200, 403, 403, 200)  # business managers and executives
 MATRIX = {
     # Each role's home page: a redirect to it.
     "home": (None, {"GET": cells(302, 302, 302, 302, 302), "POST": NOT_ALLOWED}),
-    "login": (
+    "login": (None, {"GET": ANYONE, "POST": ANYONE}),
+    "logout": (None, {"GET": NOWHERE, "POST": cells(302, 302, 302, 302, 302)}),
+    # The second factor. Signed-in roles here have passed it: setting up again
+    # shows a new key (a POST with no code: 400); entering a code, or the
+    # recovery codes, send them on. The unverified manager has an app: the
+    # code page (400 for no code), never setting up a new one.
+    "two_factor_setup": (
         None,
-        {"GET": cells(200, 200, 200, 200, 200, 200), "POST": cells(200, 200, 200, 200, 200, 200)},
+        {"GET": cells(302, 200, 200, 200, 200), "POST": cells(302, 400, 400, 400, 400)},
     ),
-    "logout": (
+    "two_factor_verify": (
         None,
-        {"GET": cells(405, 405, 405, 405, 405, 405), "POST": cells(302, 302, 302, 302, 302)},
+        {
+            "GET": cells(302, 302, 302, 302, 302, unverified=200),
+            "POST": cells(302, 302, 302, 302, 302, unverified=400),
+        },
+    ),
+    "two_factor_recovery_codes": (
+        None,
+        {"GET": cells(302, 302, 302, 302, 302), "POST": cells(302, 405, 405, 405, 405, 302, 405)},
     ),
     "password_reset": (None, {"GET": ANYONE, "POST": ANYONE}),  # a POST with no email: errors
-    "password_reset_done": (None, {"GET": ANYONE, "POST": cells(405, 405, 405, 405, 405, 405)}),
+    "password_reset_done": (None, {"GET": ANYONE, "POST": NOWHERE}),
     "password_reset_confirm": ("reset", {"GET": ANYONE, "POST": ANYONE}),  # an invalid link
-    "password_reset_complete": (
-        None,
-        {"GET": ANYONE, "POST": cells(405, 405, 405, 405, 405, 405)},
-    ),
+    "password_reset_complete": (None, {"GET": ANYONE, "POST": NOWHERE}),
     # Agency users are sent to their own home page.
     "reporting:dashboard": (
         None,
@@ -141,11 +156,8 @@ MATRIX = {
     "evidence:retention_edit": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "evidence:disposal": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     # For load balancers: up or down per part, nothing more, signed in or not.
-    "health": (None, {"GET": ANYONE, "POST": cells(405, 405, 405, 405, 405, 405)}),
-    "admin:login": (
-        None,
-        {"GET": cells(200, 200, 200, 200, 200, 200), "POST": cells(200, 200, 200, 200, 200, 200)},
-    ),
+    "health": (None, {"GET": ANYONE, "POST": NOWHERE}),
+    "admin:login": (None, {"GET": ANYONE, "POST": ANYONE}),
     "admin:*": ("admin", {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY}),
 }
 

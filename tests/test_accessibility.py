@@ -59,6 +59,23 @@ def conflict(page, states):
 
 conflict.route = "recommendations:rating_change"
 
+
+def set_up_the_app_again(page, states):
+    """The manager sets up an authenticator app again: the key typed from the
+    page gives the code; then the recovery codes page."""
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    page.goto(reverse("two_factor_setup"))
+    key = b32decode(page.locator("#secret").inner_text().replace(" ", ""))
+    page.get_by_label("Code").fill(f"{TOTP(key).token():06d}")
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("heading", name="Your recovery codes").wait_for()
+
+
+set_up_the_app_again.route = "two_factor_recovery_codes"
+
 PAGES = {
     "anon": [
         ("Sign in", goto("login")),
@@ -171,6 +188,12 @@ PAGES = {
             "Dispose of evidence, not confirmed",
             then_submit(goto("evidence:disposal", "review"), "Dispose of the evidence"),
         ),
+        ("Set up a second factor", goto("two_factor_setup")),
+        (
+            "Set up a second factor, no code",
+            then_submit(goto("two_factor_setup"), "Confirm"),
+        ),
+        ("Recovery codes", set_up_the_app_again),
         ("Import an action plan", goto("recommendations:import_plan")),
         (
             "Import an action plan, empty",
@@ -198,6 +221,13 @@ PAGES = {
         ("Another agency's evidence (404)", goto("evidence:submission_detail", "other_agency")),
         ("Requests for evidence", goto("evidence:request_list")),
         ("Notifications", goto("evidence:notification_list")),
+    ],
+    "unverified": [
+        ("Enter your code", goto("two_factor_verify")),
+        (
+            "Enter your code, wrong",
+            then_submit(goto("two_factor_verify"), "Continue", {"Code": "000000"}),
+        ),
     ],
     "agency_empty": [
         ("My agency's actions, none yet", goto("recommendations:my_actions")),
@@ -285,8 +315,16 @@ def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_u
             "executive": executive,
             "agency_a": agency_a_user,
             "agency_empty": factories.make_user(AGENCY_USER, agency=empty_agency),
+            "unverified": _with_app(factories.make_user("Business managers", username="half")),
         },
     }
+
+
+def _with_app(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    return user
 
 
 def test_every_page_is_checked():
@@ -297,7 +335,7 @@ def test_every_page_is_checked():
 
 @pytest.mark.parametrize("role", list(PAGES))
 def test_every_page_has_no_wcag_violations(states, open_as, role):
-    page = open_as(states["users"][role])
+    page = open_as(states["users"][role], second_factor=role != "unverified")
     found, report = {}, []
     for name, step in PAGES[role]:
         step(page, states)

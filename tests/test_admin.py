@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scr_tracker.accounts.models import User
 from scr_tracker.accounts.roles import BUSINESS_MANAGER
@@ -137,8 +138,12 @@ def test_every_admin_page_sends_a_non_staff_user_to_the_admin_sign_in(
         "agency_b": agency_b_user,
         "executive": executive,
         "inactive": factories.make_user(BUSINESS_MANAGER, username="gone"),
+        "unverified": factories.make_user(BUSINESS_MANAGER, username="half-signed-in"),
     }
-    if role != "anon":
+    TOTPDevice.objects.create(user=users["unverified"], name="Test app", confirmed=True)
+    if role == "unverified":
+        client.force_login_password_only(users[role])  # the second factor not yet passed
+    elif role != "anon":
         client.force_login(users[role])
     if role == "inactive":
         users[role].is_active = False
@@ -149,6 +154,8 @@ def test_every_admin_page_sends_a_non_staff_user_to_the_admin_sign_in(
         # The admin's sign-out page sends non-staff to the admin's front page
         # (from which they go to its sign-in), without signing them out.
         wanted = "/admin/" if url == reverse("admin:logout") else "/admin/login/"
+        if role == "unverified":
+            wanted = reverse("two_factor_verify")  # the second factor comes first
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             location = response.get("Location", "")

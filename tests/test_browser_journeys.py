@@ -50,11 +50,19 @@ def w6_recs(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_
 def test_manager_changes_a_rating_and_the_executive_sees_it_with_its_history(
     w6_recs, open_as, site, manager, executive
 ):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    app = TOTPDevice.objects.create(user=manager, name="App", confirmed=True)
     page = open_as()
     page.goto("/")
     page.get_by_label("Username").fill("manager")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Sign in").click()
+    # The second factor: the code the manager's app shows now.
+    page.get_by_role("heading", name="Enter the code from your authenticator app").wait_for()
+    page.get_by_label("Code").fill(f"{TOTP(app.bin_key).token():06d}")
+    page.get_by_role("button", name="Continue").click()
     page.get_by_role("heading", name="Where the recommendations of SCR W6 stand").wait_for()
 
     page.get_by_role("link", name=w6_recs[3].short_title).click()

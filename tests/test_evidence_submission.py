@@ -205,11 +205,23 @@ def test_login_next_pointing_at_agency_bs_evidence_still_404s(
 ):
     submission = factories.make_submission(action_b, agency_b_user, summary="ZZ-B-ONLY-5521")
     target = reverse("evidence:submission_detail", args=[submission.pk])
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=agency_a_user, name="App", confirmed=True)
+    StaticDevice.objects.create(user=agency_a_user, name="Recovery").token_set.create(
+        token="invented1"
+    )
     client = Client()
     response = client.post(
         reverse("login") + f"?next={target}",
         {"username": "agency-a", "password": "correct horse battery staple"},
         follow=True,
+    )
+    # The second factor first, the page asked for after it.
+    assert response.request["PATH_INFO"] == reverse("two_factor_verify")
+    response = client.post(
+        reverse("two_factor_verify"), {"code": "invented1", "next": target}, follow=True
     )
     assert response.status_code == 404 and b"ZZ-B-ONLY-5521" not in response.content
 

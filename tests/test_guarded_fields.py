@@ -12,6 +12,7 @@ from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
 from recommendations.concurrency import VersionedFormMixin
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import Action
+from scr_tracker.accounts.two_factor import CodeForm
 from scr_tracker.admin import ChangeReasonForm
 from scr_tracker.audit import changes_by, system_user
 from scr_tracker.intake.backstop import EXEMPT, GUARDED, IntakeRefused
@@ -56,9 +57,9 @@ def project_forms():
 def test_every_project_form_runs_the_guard():
     # The term form's input is the term to keep out; the dashboard's filters take
     # no free text (choices and a date); the version mixin is only a part of
-    # forms that are guarded.
+    # forms that are guarded; a second-factor code is checked and never stored.
     unguarded = {f for f in project_forms() if not issubclass(f, GuardedFormMixin)}
-    assert unguarded == {RestrictedTermForm, DashboardFilterForm, VersionedFormMixin}
+    assert unguarded == {RestrictedTermForm, DashboardFilterForm, VersionedFormMixin, CodeForm}
 
 
 DATE = {"target_date_day": "1", "target_date_month": "6", "target_date_year": "2030"}

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
 from tests import factories, snapshot
@@ -148,7 +149,9 @@ def _build_world(storage):
         "agency_b": factories.make_user(AGENCY_USER, agency=agency_b, username="agency-b"),
         "executive": factories.make_user(EXECUTIVE, username="executive"),
         "inactive": factories.make_user(BUSINESS_MANAGER, username="gone"),
+        "unverified": factories.make_user(BUSINESS_MANAGER, username="half-signed-in"),
     }
+    TOTPDevice.objects.create(user=users["unverified"], name="Test app", confirmed=True)
     submission = factories.make_submission(
         action_b, users["agency_b"], summary=f"Summary {SENTINEL}", impact=f"Impact {SENTINEL}"
     )
@@ -163,7 +166,10 @@ def _build_world(storage):
     sessions = {}
     for role, user in users.items():
         client = Client()
-        client.force_login(user)
+        if role == "unverified":
+            client.force_login_password_only(user)
+        else:
+            client.force_login(user)
         sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     users["inactive"].is_active = False
     users["inactive"].save()
@@ -222,7 +228,11 @@ def url_for(name, target, world):
 
 
 def is_denied(expected_status, role):
-    return expected_status not in SUCCESS or role in ("anon", "inactive")
+    return (
+        expected_status not in SUCCESS
+        or role in ("anon", "inactive")
+        or (role == "unverified" and expected_status == 302)
+    )
 
 
 CASES = [(name, method) for name in APP_ROUTES for method in ("GET", "POST")]
@@ -239,7 +249,7 @@ def test_route_gives_each_role_the_expected_status(matrix_world, client_as, name
             response = getattr(client_as(role), method.lower())(url)
             body = b"".join(response) if response.streaming else response.content
         assert response.status_code == expected[role], f"{method} {url} as {role}"
-        if role in ("anon", "agency_a", "executive", "inactive"):
+        if role in ("anon", "agency_a", "executive", "inactive", "unverified"):
             assert SENTINEL.encode() not in body, f"{method} {url} leaked to {role}"
 
 
@@ -263,7 +273,9 @@ DENIED_POSTS = [
     (name, role)
     for name in APP_ROUTES
     for role in ROLES
-    if row_for(name)[1]["POST"][role] in (403, 404, 405) or role in ("anon", "inactive")
+    if row_for(name)[1]["POST"][role] in (403, 404, 405)
+    or role in ("anon", "inactive")
+    or (role == "unverified" and row_for(name)[1]["POST"][role] == 302)
 ]
 # The cross-check: the first denied POST of each route family (URL namespace)
 # is also compared with a full snapshot of every table and stored file.

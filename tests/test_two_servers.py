@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from tests import documents
-from tests.http_session import Session
+from tests.http_session import Session as PlainSession
 from tests.processes import app_environment, free_port, fresh_database, gunicorn, manage
 
 PASSWORD = "invented-pass-phrase-for-tests-41"  # noqa: S105 (an invented test account)
@@ -18,6 +18,8 @@ from django.contrib.auth.models import Group
 from recommendations.models import Action, Recommendation
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.audit import changes_by, system_user
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 with changes_by(system_user(), "Two-server test setup"):
     agency = Agency.objects.create(name="Invented Borough Council", short_name="IBC")
     manager = User.objects.create_user("pair-manager", password="{PASSWORD}")
@@ -26,6 +28,11 @@ with changes_by(system_user(), "Two-server test setup"):
     officer.groups.add(Group.objects.get(name="Agency users"))
     recommendation = Recommendation.objects.order_by("number").first()
     Action.objects.create(recommendation=recommendation, agency=agency, description="Invented")
+for person in (manager, officer):  # an app, and recovery codes for each sign-in here
+    TOTPDevice.objects.create(user=person, name="App", confirmed=True)
+    codes = StaticDevice.objects.create(user=person, name="Recovery codes")
+    for n in range(6):
+        codes.token_set.create(token=f"pair{{n}}code")
 print(recommendation.pk, Action.objects.get(agency=agency).pk)
 """
 
@@ -94,6 +101,20 @@ def redis_url(tmp_path_factory):
 
 
 pytestmark = [pytest.mark.postgres_only]
+_codes = iter(f"pair{n}code" for n in range(6))
+
+
+class Session(PlainSession):
+    """Signs in with the password, then the second factor (a recovery code each
+    time, so that sign-ins within one 30-second window never reuse a code)."""
+
+    def sign_in(self, base, username, password):
+        super().sign_in(base, username, password)
+        response = self.post(
+            f"{base}/accounts/two-factor/verify/", {"code": next(_codes), "next": "/"}
+        )
+        assert response.status == 302, f"second factor refused ({response.status})"
+        return response
 
 
 def test_signed_in_on_one_is_signed_in_on_the_other(servers):

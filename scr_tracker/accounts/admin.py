@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.admin import AuditedAdmin
@@ -23,3 +25,10 @@ class UserAdmin(BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deactivate instead: history must keep who made each change.
         return False
+
+
+# Second-factor devices hold secrets: never shown or made in the admin. A
+# person sets their own up in the tracker.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from base64 import b32encode
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evidence.models import AssuranceRequest, Submission, SubmissionFile
 from recommendations.models import Action, Recommendation, Review, SignOff, rests_on
@@ -51,6 +54,18 @@ RATINGS = [
 ]
 
 
+def _second_factor(user):
+    """A new authenticator key and five recovery codes (demo accounts only)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    app = TOTPDevice.objects.create(user=user, name="Demo authenticator app", confirmed=True)
+    recovery = StaticDevice.objects.create(user=user, name="Demo recovery codes")
+    codes = [StaticToken.random_token() for _ in range(5)]
+    for code in codes:
+        recovery.token_set.create(token=code)
+    return b32encode(app.bin_key).decode(), codes
+
+
 class Command(BaseCommand):
     """Load demo agencies, one account per role, demo actions, ratings and evidence.
 
@@ -73,9 +88,15 @@ class Command(BaseCommand):
             self._actions_and_ratings(review, agencies)
         self.stdout.write("\nDemo accounts (demo data only; passwords change on every run):")
         self.stdout.write(f"  {'username':<16} {'password':<18} role")
-        for username, password, role, agency in passwords:
+        for username, password, role, agency, _ in passwords:
             where = f" ({agency.name})" if agency else ""
             self.stdout.write(f"  {username:<16} {password:<18} {role}{where}")
+        self.stdout.write(
+            "\nSigning in also asks for a second factor. Add an account's key to an "
+            "authenticator app, or use one of its codes (each works once):"
+        )
+        for username, _, _, _, (key, codes) in passwords:
+            self.stdout.write(f"  {username:<16} key {key}   codes {' '.join(codes)}")
 
     def _agencies(self):
         agencies = {}
@@ -99,7 +120,7 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.set([Group.objects.get(name=role)])
-            printed.append((username, password, role, agency))
+            printed.append((username, password, role, agency, _second_factor(user)))
         return printed
 
     def _actions_and_ratings(self, review, agencies):
