@@ -1,6 +1,7 @@
 """The one settings module. Every value a deployment may change is read from the
 environment through scr_tracker.env; the README's configuration table lists them."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "scr_tracker.accounts",
     "recommendations",
     "evidence",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: history rows of changes made in a request record its user.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: refuses sign-in during a lockout (scr_tracker/accounts/throttling.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 FORM_RENDERER = "scr_tracker.govuk.Renderer"
@@ -119,6 +123,8 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: counts failures and refuses sign-in while locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -139,6 +145,16 @@ AUTH_PASSWORD_VALIDATORS = [
 # executives and the admin; for agency users unless this is switched off.
 MFA_REQUIRED_FOR_AGENCY_USERS = env_bool("MFA_REQUIRED_FOR_AGENCY_USERS", default=True)
 OTP_TOTP_ISSUER = env_str("SERVICE_NAME") or "Recommendation tracker"
+# Sign-in throttling (django-axes, in the database): per username and per address.
+SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+SIGN_IN_COOLOFF_MINUTES = env_int("SIGN_IN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "scr_tracker.accounts.throttling.locked_out"
+AXES_CLIENT_IP_CALLABLE = "scr_tracker.accounts.throttling.client_ip"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -283,7 +299,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # its deployment check is silenced on purpose (docs/operations.md).
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
-if env_bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -4,10 +4,13 @@ from django.urls import include, path, reverse_lazy
 
 from recommendations.views import home
 from scr_tracker.accounts import two_factor
+from scr_tracker.accounts.throttling import throttled_password_reset
 
-password_reset = auth_views.PasswordResetView.as_view(
-    success_url=reverse_lazy("password_reset_done"),
-    email_template_name="registration/password_reset_email.txt",
+password_reset = throttled_password_reset(
+    auth_views.PasswordResetView.as_view(
+        success_url=reverse_lazy("password_reset_done"),
+        email_template_name="registration/password_reset_email.txt",
+    )
 )
 
 urlpatterns = [
