@@ -47,6 +47,3 @@ urlpatterns = [
     path("", include("scr_tracker.operations.urls")),
     path("admin/", admin.site.urls),
 ]
-
-admin.site.site_header = "Recommendation tracker administration"
-admin.site.site_title = "Recommendation tracker"

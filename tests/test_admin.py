@@ -1,6 +1,7 @@
 """The admin: break-glass only. Every model registered with history; changes
 need a reason; non-staff never get past its sign-in page (the admin family of
-the route matrix); staff without permissions open nothing."""
+the route matrix); only active superusers who have passed the second factor
+get in, and "staff" on anyone else is refused by the database."""
 
 import re
 
@@ -165,26 +166,50 @@ def test_every_admin_page_sends_a_non_staff_user_to_the_admin_sign_in(
     snapshot.assert_unchanged(before)
 
 
-@pytest.fixture
-def staff_without_rights(db):
-    return User.objects.create_user(
-        "staff-no-rights", password="long enough passphrase 1", is_staff=True
-    )
-
-
 def model_pages(suffixes=("changelist", "add")):
     for model in admin.site._registry:
         for suffix in suffixes:
             yield reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{suffix}")
 
 
-def test_staff_without_permissions_see_no_model_and_open_none(client, staff_without_rights):
-    client.force_login(staff_without_rights)
-    index = client.get(reverse("admin:index"))
-    assert index.status_code == 200
-    assert "have permission to view or edit anything" in index.content.decode()
-    opened = [url for url in model_pages() if client.get(url).status_code != 403]
-    assert not opened
+def test_staff_status_is_refused_for_anyone_but_a_superuser(db, agency_a):
+    """AC-19: "staff" on an agency user used to open the admin's unscoped pages
+    (other agencies' submissions, names and notes). The database refuses it."""
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user("staff-agency-user", agency=agency_a, is_staff=True)
+    assert not User.objects.filter(username="staff-agency-user").exists()
+
+
+def test_the_admin_form_says_why_staff_is_refused(rf, break_glass, agency_a):
+    from scr_tracker.accounts.models import User as Person
+
+    officer = factories.make_user("Agency users", agency=agency_a, username="officer-x")
+    request = rf.post("/admin/")
+    request.user = break_glass
+    form_class = admin.site._registry[Person].get_form(request, officer)
+    data = {
+        "username": officer.username,
+        "is_active": "on",
+        "is_staff": "on",
+        "agency": str(agency_a.pk),
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+    }
+    form = form_class(data, instance=officer)
+    assert not form.is_valid()
+    assert "Only break-glass superusers may use the admin" in str(form.errors)
+    officer.refresh_from_db()
+    assert not officer.is_staff
+
+
+def test_a_superuser_who_has_not_passed_the_second_factor_opens_no_admin_page(client, break_glass):
+    client.force_login_password_only(break_glass)
+    for url in [reverse("admin:index"), *model_pages(("changelist",))][:10]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/two-factor/")
 
 
 def test_a_superuser_opens_every_model_list(client, break_glass):

@@ -51,6 +51,16 @@ class User(AbstractUser):
                 name="system_user_has_no_agency_or_superuser",
                 violation_error_message="The system account cannot belong to an agency.",
             ),
+            # The admin is for break-glass superusers only: "staff" on anyone
+            # else would open the admin's unscoped pages (docs/sign-in.md).
+            models.CheckConstraint(
+                condition=Q(is_staff=False) | Q(is_superuser=True),
+                name="user_staff_only_superusers",
+                violation_error_message=(
+                    "Only break-glass superusers may use the admin: leave Staff status off "
+                    "for everyone else."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -1,0 +1,19 @@
+"""The Django admin as break-glass only: open to active superusers who have
+passed the second factor, to nobody else, whatever their flags or groups."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+
+class BreakGlassAdminSite(admin.AdminSite):
+    site_header = "Recommendation tracker administration"
+    site_title = "Recommendation tracker"
+
+    def has_permission(self, request):
+        user = request.user
+        verified = getattr(user, "is_verified", None)
+        return bool(user.is_active and user.is_superuser and verified is not None and verified())
+
+
+class TrackerAdminConfig(AdminConfig):
+    default_site = "scr_tracker.admin_site.BreakGlassAdminSite"
