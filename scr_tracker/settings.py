@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "scr_tracker.accounts.two_factor.require_second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: says why a session at its absolute lifetime was ended.
+    "scr_tracker.accounts.sessions.end_at_absolute_lifetime",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After authentication: history rows of changes made in a request record its user.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -274,6 +276,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 15 * 60, minimum=60)
 # once a minute (scr_tracker/middleware.py), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
+# However active, a session ends this long after signing in (docs/sign-in.md).
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Content Security Policy: only this site's own styles and scripts; the one

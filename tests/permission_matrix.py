@@ -48,6 +48,12 @@ MATRIX = {
     # shows a new key (a POST with no code: 400); entering a code, or the
     # recovery codes, send them on. The unverified manager has an app: the
     # code page (400 for no code), never setting up a new one.
+    # Each person's own sessions; ending the others is theirs to do.
+    "your_sessions": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "end_other_sessions": (
+        None,
+        {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 302, 302, 302, 302)},
+    ),
     "two_factor_setup": (
         None,
         {"GET": cells(302, 200, 200, 200, 200), "POST": cells(302, 400, 400, 400, 400)},

@@ -188,6 +188,7 @@ PAGES = {
             "Dispose of evidence, not confirmed",
             then_submit(goto("evidence:disposal", "review"), "Dispose of the evidence"),
         ),
+        ("Your sessions", goto("your_sessions")),
         ("Set up a second factor", goto("two_factor_setup")),
         (
             "Set up a second factor, no code",
@@ -237,6 +238,7 @@ PAGES = {
 # Routes that are not pages: downloads, redirects, and POST-only actions.
 NOT_PAGES = {
     "home",
+    "end_other_sessions",
     "health",  # JSON for load balancers
     "logout",
     "evidence:file_download",

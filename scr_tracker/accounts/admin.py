@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from scr_tracker.accounts.models import Agency, User
-from scr_tracker.admin import AuditedAdmin
+from scr_tracker.accounts.models import Agency, SignedInSession, User
+from scr_tracker.admin import AuditedAdmin, ReadOnlyAdminMixin
 
 
 @admin.register(Agency)
@@ -32,3 +32,12 @@ class UserAdmin(BaseUserAdmin):
 for _device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device_model):
         admin.site.unregister(_device_model)
+
+
+@admin.register(SignedInSession)
+class SignedInSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: where people are signed in. The session key, which would let
+    its holder act as the person, is never shown."""
+
+    list_display = ["user", "signed_in_at", "browser", "address"]
+    exclude = ["session_key"]

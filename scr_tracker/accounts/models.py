@@ -65,3 +65,21 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class SignedInSession(models.Model):
+    """Where a person is signed in: one row per session, made at sign-in and
+    removed at sign-out, so that "your sessions" can list them and end the
+    others. Holds no secret: the session's key is Django's own row's key."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+    browser = models.CharField(max_length=200, blank=True, help_text="The browser's own name.")
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+
+    def __str__(self):
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
