@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from scr_tracker.accounts.models import Agency, SignedInSession, User
+from scr_tracker.accounts.models import Agency, SignedInSession, SignInEvent, User
 from scr_tracker.admin import AuditedAdmin, ReadOnlyAdminMixin
 
 
@@ -41,3 +41,11 @@ class SignedInSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["user", "signed_in_at", "browser", "address"]
     exclude = ["session_key"]
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the sign-in events of the access log."""
+
+    list_display = ["at", "event", "user", "address"]
+    list_filter = ["event"]

@@ -8,7 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and agencies"
 
     def ready(self):
-        from scr_tracker.accounts import sessions, signals  # noqa: F401 (connects receivers)
+        from scr_tracker.accounts import events, sessions, signals  # noqa: F401 (receivers)
+
+        events.connect_lockouts()
         from scr_tracker.accounts.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)

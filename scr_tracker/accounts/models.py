@@ -83,3 +83,33 @@ class SignedInSession(models.Model):
 
     def __str__(self):
         return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class SignInEvent(models.Model):
+    """One sign-in event, for the access log: never a password, code or secret.
+    A failed attempt names the account only when the username is one; a
+    username that is no account (it may be a password typed in the wrong box)
+    is not kept."""
+
+    class Event(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in with a password"
+        FAILED = "failed", "Failed sign-in"
+        LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+        SIGNED_OUT = "signed_out", "Signed out"
+        SECOND_FACTOR_SET = "second_factor_set", "Set up a second factor"
+        SECOND_FACTOR_PASSED = "second_factor_passed", "Passed the second factor"
+        RECOVERY_CODE_USED = "recovery_code_used", "Used a recovery code"
+        SESSIONS_ENDED = "sessions_ended", "Signed out everywhere else"
+
+    event = models.CharField(max_length=30, choices=Event.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_event_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -18,7 +18,8 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from scr_tracker.accounts.models import SignedInSession
+from scr_tracker.accounts.events import record
+from scr_tracker.accounts.models import SignedInSession, SignInEvent
 from scr_tracker.accounts.throttling import client_ip
 
 SIGNED_IN_AT = "_signed_in_at"
@@ -95,6 +96,7 @@ def end_other_sessions(request):
         keys = list(others.values_list("session_key", flat=True))
         Session.objects.filter(session_key__in=keys).delete()
         ended = others.delete()[0]
+        record(SignInEvent.Event.SESSIONS_ENDED, request, request.user)
     messages.success(
         request,
         f"Signed out everywhere else ({ended} other session{'s' if ended != 1 else ''}).",

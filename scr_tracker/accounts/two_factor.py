@@ -24,6 +24,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from scr_tracker.accounts import events
+from scr_tracker.accounts.models import SignInEvent
 from scr_tracker.accounts.roles import AGENCY_USER, role_of
 
 RECOVERY_CODES = 10
@@ -125,6 +127,7 @@ def setup(request):
                 codes = _new_recovery_codes(request.user)
             del request.session[PENDING_KEY]
             otp_login(request, pending)
+            events.record(SignInEvent.Event.SECOND_FACTOR_SET, request, request.user)
             request.session["recovery_codes"] = codes
             return redirect(f"{reverse('two_factor_recovery_codes')}?next={_next(request)}")
         request.session[PENDING_TRIES] = request.session.get(PENDING_TRIES, 0) + 1
@@ -177,7 +180,15 @@ def verify(request):
                 locked = type(device).objects.select_for_update().get(pk=device.pk)
                 if locked.verify_token(code):
                     otp_login(request, locked)
-                    if isinstance(locked, StaticDevice):
+                    recovery = isinstance(locked, StaticDevice)
+                    events.record(
+                        SignInEvent.Event.RECOVERY_CODE_USED
+                        if recovery
+                        else SignInEvent.Event.SECOND_FACTOR_PASSED,
+                        request,
+                        request.user,
+                    )
+                    if recovery:
                         left = locked.token_set.count()
                         messages.warning(
                             request,
