@@ -150,3 +150,31 @@ def test_the_admin_needs_the_second_factor_too(db):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_a_manager_resets_a_lost_second_factor_with_a_reason_and_sessions_end(
+    manager_with_app, capsys
+):
+    from django.core.management import CommandError, call_command
+
+    from scr_tracker.accounts.models import SignInEvent
+
+    user, _ = manager_with_app
+    boss = factories.make_user(BUSINESS_MANAGER, username="boss")
+    signed_in = Client()
+    signed_in.force_login(user)
+    assert signed_in.get(reverse("reporting:dashboard")).status_code == 200
+    with pytest.raises(CommandError, match="not an active business manager"):
+        call_command("reset_second_factor", user.username, by="nobody", reason="Lost phone")
+    assert TOTPDevice.objects.filter(user=user).exists()  # nothing changed
+    call_command(
+        "reset_second_factor", user.username, by="boss", reason="Lost phone; checked in person"
+    )
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()
+    event = SignInEvent.objects.get(event="second_factor_reset")
+    assert (event.user, event.by, event.reason) == (user, boss, "Lost phone; checked in person")
+    # Every session ended; the next sign-in sets up a new app.
+    assert signed_in.get(reverse("reporting:dashboard")).status_code == 302
+    again = signed_in_with_password(user)
+    assert again.get("/")["Location"].startswith(reverse("two_factor_setup"))

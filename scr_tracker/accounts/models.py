@@ -100,6 +100,7 @@ class SignInEvent(models.Model):
         SECOND_FACTOR_PASSED = "second_factor_passed", "Passed the second factor"
         RECOVERY_CODE_USED = "recovery_code_used", "Used a recovery code"
         SESSIONS_ENDED = "sessions_ended", "Signed out everywhere else"
+        SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
 
     event = models.CharField(max_length=30, choices=Event.choices)
     user = models.ForeignKey(
@@ -107,6 +108,15 @@ class SignInEvent(models.Model):
     )
     address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it, when not the person themselves (a reset).",
+    )
+    reason = models.TextField(blank=True, help_text="Why, for a reset.")
 
     class Meta:
         ordering = ["-at", "-pk"]

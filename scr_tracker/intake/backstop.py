@@ -15,6 +15,7 @@ from scr_tracker.intake.guard import text_problems
 GUARDED = {
     "accounts.Agency": ["name", "short_name"],
     "accounts.User": ["first_name", "last_name"],
+    "accounts.SignInEvent": ["reason"],
     "recommendations.Review": ["reference", "title", "publication_reason", "legal_hold_reason"],
     "recommendations.Recommendation": [
         "short_title",
