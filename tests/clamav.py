@@ -15,9 +15,9 @@ def clamd(tmp_path_factory):
     cannot be downloaded here)."""
     import hashlib
     import shutil
-    import socket
     import subprocess
-    import time
+
+    from tests.processes import answers, free_port
 
     binary = shutil.which("clamd") or (
         "/usr/sbin/clamd" if os.path.exists("/usr/sbin/clamd") else None
@@ -31,9 +31,7 @@ def clamd(tmp_path_factory):
     (root / "db" / "eicar.hdb").write_text(
         f"{hashlib.md5(EICAR).hexdigest()}:{len(EICAR)}:Eicar-Test-Signature\n"  # noqa: S324
     )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     (root / "clamd.conf").write_text(
         f"DatabaseDirectory {root / 'db'}\nTCPSocket {port}\nTCPAddr 127.0.0.1\n"
         f"Foreground yes\nLogFile {root / 'clamd.log'}\nPidFile {root / 'clamd.pid'}\n"
@@ -43,19 +41,8 @@ def clamd(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-                conn.sendall(b"zPING\0")
-                if conn.recv(16).startswith(b"PONG"):
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"clamd did not start: {(root / 'clamd.log').read_text()[-2000:]}")
-        time.sleep(0.2)
+    if not answers(port, b"zPING\0", b"PONG", process, timeout=60):
+        pytest.fail(f"clamd did not start: {(root / 'clamd.log').read_text()[-2000:]}")
     yield f"127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=30)

@@ -160,3 +160,23 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def answers(port, ping: bytes, pong: bytes, process, timeout: float) -> bool:
+    """Whether a daemon started on ``port`` answers ``ping`` with ``pong``
+    before ``timeout`` seconds (False, with the process killed, if it dies or
+    stays silent)."""
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                conn.sendall(ping)
+                if conn.recv(16).startswith(pong):
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    return False

@@ -10,7 +10,14 @@ import pytest
 
 from tests import documents
 from tests.http_session import Session as PlainSession
-from tests.processes import app_environment, free_port, fresh_database, gunicorn, manage
+from tests.processes import (
+    answers,
+    app_environment,
+    free_port,
+    fresh_database,
+    gunicorn,
+    manage,
+)
 
 PASSWORD = "invented-pass-phrase-for-tests-41"  # noqa: S105 (an invented test account)
 SETUP = f"""
@@ -65,7 +72,6 @@ def redis_url(tmp_path_factory):
     import shutil
     import socket
     import subprocess
-    import time
 
     binary = shutil.which("redis-server")
     if binary is None:
@@ -82,19 +88,8 @@ def redis_url(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-                conn.sendall(b"PING\r\n")
-                if conn.recv(16).startswith(b"+PONG"):
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("redis-server did not start")
-        time.sleep(0.1)
+    if not answers(port, b"PING\r\n", b"+PONG", process, timeout=20):
+        pytest.fail("redis-server did not start")
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=20)
