@@ -9,6 +9,12 @@ same rows, fetched in one query per model.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from scr_tracker.accounts.roles import AGENCY_USER, role_of
+
+
+def is_agency_user(user) -> bool:
+    return role_of(user) == AGENCY_USER
+
 
 @dataclass
 class Change:
@@ -28,6 +34,7 @@ class Entry:
     subject: str
     created: bool = False
     changes: list[Change] = field(default_factory=list)
+    who_shown: str = ""  # as the viewer may see it (name_for)
 
 
 def _shown(row, name):
@@ -66,6 +73,24 @@ def entries(rows, fields, subject):
             result.append(entry)
         previous = row
     return result
+
+
+def name_for(viewer):
+    """How people are named to ``viewer`` (need to know, docs/decisions.md): an
+    agency user sees another agency's officers as that agency, never by name;
+    their own colleagues and the partnership's staff by name."""
+
+    def name(person):
+        if person is None:
+            return "Not recorded"
+        own = person.get_full_name() or person.username
+        if viewer.agency_id is None or not is_agency_user(viewer):
+            return own
+        if person.agency_id is not None and person.agency_id != viewer.agency_id:
+            return f"an officer of {person.agency.name}"
+        return own
+
+    return name
 
 
 def newest_first(*groups):

@@ -18,7 +18,7 @@ from recommendations.models import (
     Recommendation,
     SignOff,
 )
-from recommendations.timeline import entries, newest_first
+from recommendations.timeline import entries, name_for, newest_first
 from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive
 from scr_tracker.audit import changes_by
 from scr_tracker.navigation import home_route
@@ -65,10 +65,12 @@ def home(request):
 def recommendation_detail(request, pk):
     rec = _get_recommendation(request.user, pk)
     actions = list(rec.actions.select_related("agency").order_by("agency__name", "pk"))
-    rec_rows = rec.history.select_related("history_user").order_by("history_date", "history_id")
+    rec_rows = rec.history.select_related("history_user__agency").order_by(
+        "history_date", "history_id"
+    )
     action_rows = (
         Action.history.filter(recommendation_id=rec.pk)
-        .select_related("history_user", "agency")
+        .select_related("history_user__agency", "agency")
         .order_by("id", "history_date", "history_id")
     )
     sign_offs = list(rec.sign_offs.select_related("signed_by", "agency"))
@@ -90,10 +92,13 @@ def recommendation_detail(request, pk):
         and not needs_resign_off
         and not any(s.agency_id == agency.pk and s.is_current(rec) for s in sign_offs),
         "actions": actions,
-        "timeline": newest_first(
-            entries(rec_rows, RECOMMENDATION_FIELDS, subject=lambda row: "Recommendation"),
-            entries(
-                action_rows, ACTION_FIELDS, subject=lambda row: f"Action for {row.agency.name}"
+        "timeline": _named(
+            request.user,
+            newest_first(
+                entries(rec_rows, RECOMMENDATION_FIELDS, subject=lambda row: "Recommendation"),
+                entries(
+                    action_rows, ACTION_FIELDS, subject=lambda row: f"Action for {row.agency.name}"
+                ),
             ),
         ),
         "rating_definitions": RatingDefinition.objects.all(),
@@ -102,6 +107,13 @@ def recommendation_detail(request, pk):
         **pages.context("recommendation", request, recommendation=rec),
     }
     return render(request, "recommendations/recommendation_detail.html", ctx)
+
+
+def _named(viewer, timeline):
+    name = name_for(viewer)
+    for entry in timeline:
+        entry.who_shown = name(entry.who)
+    return timeline
 
 
 def edit_recommendation(

@@ -105,6 +105,36 @@ def test_the_timeline_says_who_changed_what_and_why(client, w6, manager):
     assert ("Rating", "Amber", "Green") in [(c.label, c.old, c.new) for c in newest.changes]
 
 
+def test_in_a_shared_recommendation_other_agencies_officers_appear_as_their_agency(
+    client, w6, manager, agency_a_user, agency_b_user
+):
+    """Need to know (docs/decisions.md): agency A's users see the shared action
+    plan, but agency B's officers as "an officer of" agency B, never by name;
+    their own colleagues and the partnership's staff by name."""
+    rec = w6.recommendations.get(number=1)
+    agency_b_user.first_name, agency_b_user.last_name = "Invented", "Bofficer"
+    agency_b_user.save()
+    mine = factories.make_action(recommendation=rec, agency=agency_a_user.agency)
+    theirs = factories.make_action(recommendation=rec, agency=agency_b_user.agency)
+    with changes_by(agency_b_user, "Progress on our part"):
+        theirs.state = "in_progress"
+        theirs.save()
+    with changes_by(agency_a_user, "Progress on ours"):
+        mine.state = "in_progress"
+        mine.save()
+    _rate(rec, manager, "amber", "Half the audits are done")
+    url = reverse("recommendations:recommendation_detail", args=[rec.pk])
+    client.force_login(agency_a_user)
+    page = client.get(url)
+    assert "Bofficer" not in page.text
+    assert f"by an officer of {agency_b_user.agency.name}" in page.text
+    assert f"by {agency_a_user.get_full_name() or agency_a_user.username}" in page.text
+    assert f"by {manager.get_full_name() or manager.username}" in page.text
+    # The partnership's own staff see names.
+    client.force_login(manager)
+    assert "Invented Bofficer" in client.get(url).text
+
+
 @pytest.fixture
 def rated(w6, manager, agency_a_user):
     """Recommendation 1 went red to green this week; 2 slipped its date; 3 is overdue."""
