@@ -35,6 +35,7 @@ class Entry:
     created: bool = False
     changes: list[Change] = field(default_factory=list)
     who_shown: str = ""  # as the viewer may see it (name_for)
+    agency_id: int | None = None  # the agency whose action changed, if an action
 
 
 def _shown(row, name):
@@ -49,9 +50,10 @@ def _shown(row, name):
     return str(value)
 
 
-def entries(rows, fields, subject):
+def entries(rows, fields, subject, agency_of=None):
     """Entries for history ``rows`` ordered by object then time. ``fields`` maps
-    field name to label; ``subject(row)`` names the object changed."""
+    field name to label; ``subject(row)`` names the object changed;
+    ``agency_of(row)``, if given, the agency the object belongs to."""
     result, previous = [], None
     for row in rows:
         same_object = previous is not None and previous.id == row.id
@@ -61,6 +63,7 @@ def entries(rows, fields, subject):
             why=row.history_change_reason or "",
             subject=subject(row),
             created=not same_object,
+            agency_id=agency_of(row) if agency_of else None,
         )
         if same_object:
             for name, label in fields.items():
@@ -91,6 +94,37 @@ def name_for(viewer):
         return own
 
     return name
+
+
+# What another agency's action may show an agency user: not whether evidence
+# was sent or accepted (need to know, docs/decisions.md).
+EVIDENCE_STATE, ITS_STAND_IN = "Evidence submitted", "In progress"
+
+
+def as_seen_by(viewer, timeline):
+    """The timeline as ``viewer`` may see it: people named by name_for; for an
+    agency user, other agencies' action changes without their reasons, without
+    how they were assured, and with "Evidence submitted" shown as in progress."""
+    name = name_for(viewer)
+    foreign = is_agency_user(viewer)
+    shown = []
+    for entry in timeline:
+        entry.who_shown = name(entry.who)
+        if foreign and entry.agency_id is not None and entry.agency_id != viewer.agency_id:
+            entry.why = ""
+            kept = []
+            for change in entry.changes:
+                if change.field in ("assurance", "assurance_reason"):
+                    continue
+                change.old = ITS_STAND_IN if change.old == EVIDENCE_STATE else change.old
+                change.new = ITS_STAND_IN if change.new == EVIDENCE_STATE else change.new
+                if change.old != change.new:
+                    kept.append(change)
+            if not entry.created and not kept:
+                continue
+            entry.changes = kept
+        shown.append(entry)
+    return shown
 
 
 def newest_first(*groups):

@@ -18,8 +18,14 @@ from recommendations.models import (
     Recommendation,
     SignOff,
 )
-from recommendations.timeline import entries, name_for, newest_first
-from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive
+from recommendations.timeline import as_seen_by, entries, newest_first
+from scr_tracker.accounts.roles import (
+    AGENCY_USER,
+    agency_scope,
+    is_business_manager,
+    is_executive,
+    role_of,
+)
 from scr_tracker.audit import changes_by
 from scr_tracker.navigation import home_route
 
@@ -65,6 +71,11 @@ def home(request):
 def recommendation_detail(request, pk):
     rec = _get_recommendation(request.user, pk)
     actions = list(rec.actions.select_related("agency").order_by("agency__name", "pk"))
+    for action in actions:
+        # Another agency's action: whether it has evidence is not the viewer's to know.
+        action.theirs = role_of(request.user) == AGENCY_USER and (
+            action.agency_id != request.user.agency_id
+        )
     rec_rows = rec.history.select_related("history_user__agency").order_by(
         "history_date", "history_id"
     )
@@ -92,12 +103,15 @@ def recommendation_detail(request, pk):
         and not needs_resign_off
         and not any(s.agency_id == agency.pk and s.is_current(rec) for s in sign_offs),
         "actions": actions,
-        "timeline": _named(
+        "timeline": as_seen_by(
             request.user,
             newest_first(
                 entries(rec_rows, RECOMMENDATION_FIELDS, subject=lambda row: "Recommendation"),
                 entries(
-                    action_rows, ACTION_FIELDS, subject=lambda row: f"Action for {row.agency.name}"
+                    action_rows,
+                    ACTION_FIELDS,
+                    subject=lambda row: f"Action for {row.agency.name}",
+                    agency_of=lambda row: row.agency_id,
                 ),
             ),
         ),
@@ -107,13 +121,6 @@ def recommendation_detail(request, pk):
         **pages.context("recommendation", request, recommendation=rec),
     }
     return render(request, "recommendations/recommendation_detail.html", ctx)
-
-
-def _named(viewer, timeline):
-    name = name_for(viewer)
-    for entry in timeline:
-        entry.who_shown = name(entry.who)
-    return timeline
 
 
 def edit_recommendation(

@@ -109,8 +109,9 @@ def test_in_a_shared_recommendation_other_agencies_officers_appear_as_their_agen
     client, w6, manager, agency_a_user, agency_b_user
 ):
     """Need to know (docs/decisions.md): agency A's users see the shared action
-    plan, but agency B's officers as "an officer of" agency B, never by name;
-    their own colleagues and the partnership's staff by name."""
+    plan, but agency B's officers as "an officer of" agency B, never by name,
+    and not whether agency B has sent evidence; their own colleagues and the
+    partnership's staff by name."""
     rec = w6.recommendations.get(number=1)
     agency_b_user.first_name, agency_b_user.last_name = "Invented", "Bofficer"
     agency_b_user.save()
@@ -118,6 +119,9 @@ def test_in_a_shared_recommendation_other_agencies_officers_appear_as_their_agen
     theirs = factories.make_action(recommendation=rec, agency=agency_b_user.agency)
     with changes_by(agency_b_user, "Progress on our part"):
         theirs.state = "in_progress"
+        theirs.save()
+    with changes_by(agency_b_user, "Evidence submitted by the agency"):
+        theirs.state = "evidence_submitted"
         theirs.save()
     with changes_by(agency_a_user, "Progress on ours"):
         mine.state = "in_progress"
@@ -130,9 +134,20 @@ def test_in_a_shared_recommendation_other_agencies_officers_appear_as_their_agen
     assert f"by an officer of {agency_b_user.agency.name}" in page.text
     assert f"by {agency_a_user.get_full_name() or agency_a_user.username}" in page.text
     assert f"by {manager.get_full_name() or manager.username}" in page.text
-    # The partnership's own staff see names.
+    # Nor whether agency B has sent evidence: its action reads as in progress,
+    # and the reasons for its changes are not shown.
+    assert "Evidence submitted" not in page.text and "Progress on our part" not in page.text
+    row = page.text.split(f'data-action="{theirs.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "In progress" in row
+    assert "Progress on ours" in page.text  # their own agency's reasons, in full
+    export = client.get(reverse("reporting:export_csv"))
+    csv = b"".join(export.streaming_content).decode()
+    assert f"{agency_b_user.agency.name}: in progress" in csv
+    assert "evidence submitted" not in csv.lower()
+    # The partnership's own staff see names, states and reasons.
     client.force_login(manager)
-    assert "Invented Bofficer" in client.get(url).text
+    full = client.get(url).text
+    assert "Invented Bofficer" in full and "Evidence submitted" in full
 
 
 @pytest.fixture

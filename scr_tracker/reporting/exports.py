@@ -123,9 +123,16 @@ def _chunk_details(ids, agency_id):
     found = (
         Action.objects.filter(recommendation__in=ids)
         .order_by("recommendation", "agency__name", "pk")
-        .values_list("recommendation", "agency__name", "state", "due_date", "assurance")
+        .values_list(
+            "recommendation", "agency__name", "state", "due_date", "assurance", "agency_id"
+        )
     )
-    for rec, agency, state, due, assurance in found:
+    for rec, agency, state, due, assurance, owner in found:
+        if agency_id is not None and owner != agency_id:
+            # Another agency's action: not whether it has evidence (need to know).
+            if state == Action.State.EVIDENCE_SUBMITTED:
+                state = Action.State.IN_PROGRESS
+            assurance = ""
         decision = assurance == Action.Assurance.DECISION
         line = _action_line(
             agency,
