@@ -66,16 +66,23 @@ class Retention:
         return f"Kept until {self.review.disposal_from:%-d %B %Y}"
 
 
-def retention_of_reviews(today=None) -> list[Retention]:
-    """Every review with its evidence still kept: three queries, whatever the size."""
+def retention_of_reviews(today=None, reviews=None) -> list[Retention]:
+    """Each review (all, or those of the ``reviews`` queryset) with its evidence
+    still kept: three queries, whatever the size."""
     today = today or timezone.localdate()
-    kept = Submission.objects.filter(disposed_at__isnull=True)
+    reviews = Review.objects.all() if reviews is None else reviews
+    kept = Submission.objects.filter(
+        disposed_at__isnull=True, action__recommendation__review__in=reviews
+    )
     submissions = dict(
         kept.values_list("action__recommendation__review").annotate(n=Count("pk")).order_by()
     )
     files = {
         row["submission__action__recommendation__review"]: row
-        for row in SubmissionFile.objects.filter(submission__disposed_at__isnull=True)
+        for row in SubmissionFile.objects.filter(
+            submission__disposed_at__isnull=True,
+            submission__action__recommendation__review__in=reviews,
+        )
         .exclude(state__in=SubmissionFile.GONE)
         .values("submission__action__recommendation__review")
         .annotate(n=Count("pk"), size=Sum("size"))
@@ -89,12 +96,13 @@ def retention_of_reviews(today=None) -> list[Retention]:
             bytes=files.get(review.pk, {}).get("size") or 0,
             today=today,
         )
-        for review in Review.objects.order_by("reference")
+        for review in reviews.order_by("reference")
     ]
 
 
 def retention_of(review, today=None) -> Retention:
-    return next(r for r in retention_of_reviews(today) if r.review.pk == review.pk)
+    (found,) = retention_of_reviews(today, Review.objects.filter(pk=review.pk))
+    return found
 
 
 def kept_submissions(review):

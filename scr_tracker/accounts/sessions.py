@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.dispatch import receiver
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -68,7 +69,7 @@ def end_at_absolute_lifetime(get_response):
                     f"You were signed out: a session lasts at most "
                     f"{settings.SESSION_ABSOLUTE_HOURS} hours. Sign in again.",
                 )
-                return redirect(f"{resolve_url(settings.LOGIN_URL)}?next={request.get_full_path()}")
+                return redirect_to_login(request.get_full_path())
         return get_response(request)
 
     return middleware

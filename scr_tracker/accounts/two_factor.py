@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,7 +58,7 @@ def require_second_factor(get_response):
         user = request.user
         if required(user) and not user.is_verified() and not request.path.startswith(OPEN_PREFIXES):
             target = "two_factor_verify" if has_device(user) else "two_factor_setup"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            return redirect_to_login(request.get_full_path(), reverse(target))
         return get_response(request)
 
     return middleware
@@ -109,7 +110,7 @@ def setup(request):
     key waits in the session until a code from it is entered; nothing is
     stored before that."""
     if has_device(request.user) and not request.user.is_verified():
-        return redirect(f"{reverse('two_factor_verify')}?next={_next(request)}")
+        return redirect_to_login(_next(request), reverse("two_factor_verify"))
     key = request.session.get(PENDING_KEY)
     if key is None or request.session.get(PENDING_TRIES, 0) >= MAX_SETUP_TRIES:
         key = random_hex(20)
@@ -129,7 +130,7 @@ def setup(request):
             otp_login(request, pending)
             events.record(SignInEvent.Event.SECOND_FACTOR_SET, request, request.user)
             request.session["recovery_codes"] = codes
-            return redirect(f"{reverse('two_factor_recovery_codes')}?next={_next(request)}")
+            return redirect_to_login(_next(request), reverse("two_factor_recovery_codes"))
         request.session[PENDING_TRIES] = request.session.get(PENDING_TRIES, 0) + 1
         form.add_error("code", "That code is not right. Enter the code your app shows now.")
     ctx = {
