@@ -10,6 +10,7 @@ restricted term and one restricted document (so every check runs):
 Each figure is the best of several runs, in seconds and MB/s.
 """
 
+import itertools
 import os
 import random
 import sys
@@ -30,6 +31,7 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from scr_tracker.intake.extract import Refused  # noqa: E402
 from scr_tracker.intake.guard import text_problems  # noqa: E402
 from scr_tracker.intake.uploads import check_upload  # noqa: E402
 from tests import documents, factories  # noqa: E402
@@ -76,32 +78,122 @@ def invented_page(number, lines=45, words_per_line=11):
     return "\n".join(out)
 
 
-def varied_prose(size, seed=13):
-    """Varied invented prose (never one block repeated): sentences drawn from a
-    vocabulary, with figures, dates, curly quotes and pound signs."""
+SYLLABLES = [
+    "ar",
+    "be",
+    "ca",
+    "de",
+    "el",
+    "fo",
+    "ga",
+    "hi",
+    "in",
+    "jo",
+    "ke",
+    "la",
+    "mo",
+    "ne",
+    "or",
+    "pa",
+    "qui",
+    "re",
+    "sa",
+    "te",
+    "un",
+    "va",
+    "we",
+    "xi",
+    "yo",
+    "za",
+    "ment",
+    "tion",
+    "ance",
+    "ward",
+    "ship",
+    "ing",
+    "ed",
+    "er",
+    "ly",
+    "ous",
+    "ful",
+    "less",
+    "ive",
+    "ate",
+    "ise",
+]
+FUNCTION_WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "a",
+    "in",
+    "that",
+    "is",
+    "was",
+    "for",
+    "on",
+    "with",
+    "as",
+    "by",
+    "at",
+    "from",
+    "it",
+    "this",
+    "be",
+    "are",
+    "were",
+    "which",
+    "or",
+    "an",
+    "not",
+    "have",
+    "has",
+    "had",
+    "their",
+    "its",
+    "but",
+    "been",
+    "who",
+    "they",
+    "one",
+    "all",
+    "would",
+    "there",
+    "we",
+    "more",
+]
+
+
+def vocabulary(size, seed=7):
+    """Invented words (never a real name), as many distinct ones as a long
+    report has, with the words that fill English prose and a few in Unicode."""
     rng = random.Random(seed)  # noqa: S311 (invented text)
-    words = (PROSE + REGISTERED).replace(".", "").replace(",", "").split()
-    # Words only: figures are added below in the forms prose has them.
-    vocabulary = [w for w in words if not any(c.isdigit() for c in w)] + [
-        "“assurance”",
-        "£1,200",
-        "partner’s",
-        "café",
-        "naïve",
-        "co‑ordinated",
-        "reviewed",
-        "practitioners",
-        "supervision",
-        "sampled",
-    ]
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choices(SYLLABLES, k=rng.randint(1, 4))))
+    extra = ["“assurance”", "£1,200", "partner’s", "café", "naïve", "co‑ordinated", "multi-agency"]
+    invented = sorted(words)
+    rng.shuffle(invented)
+    return FUNCTION_WORDS + extra + invented
+
+
+def varied_prose(size, seed=13, distinct=40_000):
+    """Varied invented prose (never one block repeated): sentences drawn from a
+    vocabulary of tens of thousands of words, the common ones far more often
+    (Zipf's law, as in real text), with figures, dates, curly quotes and
+    pound signs."""
+    rng = random.Random(seed)  # noqa: S311 (invented text)
+    words = vocabulary(distinct)
+    cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(words) + 1)))
     sentences, total = [], 0
     while total < size:
-        words = rng.choices(vocabulary, k=rng.randint(8, 24))
+        chosen = rng.choices(words, cum_weights=cumulative, k=rng.randint(8, 24))
         if rng.random() < 0.3:
-            words.append(f"on {rng.randint(1, 28)}/{rng.randint(1, 12)}/20{rng.randint(10, 26)}")
+            chosen.append(f"on {rng.randint(1, 28)}/{rng.randint(1, 12)}/20{rng.randint(10, 26)}")
         if rng.random() < 0.2:
-            words.append(f"{rng.randint(2, 95)} of {rng.randint(96, 400)} cases")
-        sentence = " ".join(words).capitalize() + ". "
+            chosen.append(f"{rng.randint(2, 95)} of {rng.randint(96, 400)} cases")
+        sentence = " ".join(chosen).capitalize() + ". "
         sentences.append(sentence)
         total += len(sentence)
     return "".join(sentences)[:size]
@@ -122,10 +214,20 @@ def report(name, seconds, size=None, problems=None):
     print(f"{name:<52} {seconds:8.3f} s {rate}{found}")
 
 
+def _refusal(upload):
+    upload.seek(0)
+    try:
+        check_upload(upload, 1)
+    except Refused as refused:
+        return str(refused).split(":")[1].split("(")[0].strip()
+    return "nothing"
+
+
 def main():
     call_command("migrate", verbosity=0)
     factories.make_restricted_term("Invented Pseudonym")
-    factories.make_restricted_document(REGISTERED * 30)
+    # A registered 50-page report (about 150 KB of its own varied prose).
+    factories.make_restricted_document(varied_prose(150_000, seed=99))
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
 
     ten_mb = (PROSE * (10_000_000 // len(PROSE) + 1))[:10_000_000]
@@ -154,12 +256,17 @@ def main():
         len(hundred_kb),
         [p.rule for p in problems],
     )
-    worst = ("“é” WS1 1TP 943 476 5919 AB 12 34 56 C dob 12/03/2014 " * 400_000)[:20_000_000]
+    block = "“é” WS1 1TP 943 476 5919 AB 12 34 56 C dob 12/03/2014 "
+    worst = block * (20_000_000 // len(block.encode()))  # 20 MB as UTF-8
+    upload = SimpleUploadedFile("worst.txt", worst.encode())
+    seconds, refusal = best_of(1, lambda: _refusal(upload))
+    size = len(worst.encode())
+    report("worst case: 20 MB .txt upload, every rule firing", seconds, size, [refusal])
     seconds, problems = best_of(1, lambda: text_problems(worst, documents=True))
     report(
-        "worst case: 20 MB non-ASCII, every rule firing",
+        "  the same text, every finding located",
         seconds,
-        len(worst),
+        size,
         [p.rule for p in problems],
     )
     digits = ("1234567890 " * 1_000_000)[:10_000_000]

@@ -40,13 +40,13 @@ def test_where_is_worked_out_without_reading_the_text_again(db, monkeypatch):
     """The cost of placing findings does not grow with the text: normalising
     happens once, however many findings there are."""
     calls = []
-    real = normalise_module.normalise
+    real = normalise_module.normalise_with_characters
 
     def counting(text):
         calls.append(len(text))
         return real(text)
 
-    monkeypatch.setattr("scr_tracker.intake.guard.normalise", counting)
+    monkeypatch.setattr("scr_tracker.intake.guard.normalise_with_characters", counting)
     text = "é " + f"{NHS} and more. " * 2000
     problems = text_problems(text, documents=False)
     assert len(problems[0].spans) == 2000

@@ -10,11 +10,11 @@ from scr_tracker.intake.identifiers import (
     nhs_check_digit,
     upn_check_letter,
 )
-from scr_tracker.intake.normalise import Squeezed, normalise
+from scr_tracker.intake.normalise import Squeezed, identifier_text, normalise
 
 
 def rules(text):
-    return [finding.rule for finding in find_identifiers(Squeezed(normalise(text)).text)]
+    return [f.rule for f in find_identifiers(Squeezed(identifier_text(normalise(text))).text)]
 
 
 @pytest.mark.parametrize(

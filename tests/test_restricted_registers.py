@@ -69,6 +69,13 @@ def test_a_term_is_kept_only_as_keyed_hashes(manager_client, caplog):
         "PseudonymInvented",
         "1nvented Pseud0nym",
         "\u0406nv\u0435nt\u0435d Ps\u0435udonym",  # Cyrillic look-alike letters
+        # A name cut into pieces by joiners
+        "Inve.nted Pseudonym",
+        "Invented Pseu-donym",
+        "Inv\u2019ented Pseudonym",
+        "Pseu.do.nym, Invented",
+        "In-vent-ed.Pseu\u200bdonym",
+        "Inv_ented Pseudo*nym",
     ],
 )
 def test_text_with_a_registered_term_is_refused(client_a, action_a, text):
@@ -83,7 +90,14 @@ def test_text_with_a_registered_term_is_refused(client_a, action_a, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["The Invented approach", "A pseudonym was used", "Invented the pseudonym", "I n v e n t"],
+    [
+        "The Invented approach",
+        "A pseudonym was used",
+        "Invented the pseudonym",
+        "I n v e n t",
+        "Re-invented pseudonyms",
+        "Invented.Pseudo nym",
+    ],
 )
 def test_parts_of_a_term_are_not_the_term(client_a, action_a, text):
     factories.make_restricted_term(TERM)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from scr_tracker.intake import keyed
 from scr_tracker.intake.extract import ALLOWED_DESCRIPTION, TYPES, Refused, inspect
 from scr_tracker.intake.uploads import clean_name, extension_of
+from scr_tracker.intake.words import Words
 
 # The places that hold what the document's author wrote. Everything else
 # (document properties, styles, settings, sheet names, links, unused objects)
@@ -48,8 +49,9 @@ def fingerprint(upload) -> Fingerprint:
         # Still worth registering: the same file is then refused on sight.
         return Fingerprint(sha256, set(), [f"its type is not one of {ALLOWED_DESCRIPTION}"])
     extracted = inspect(extension, data)
-    all_words = []
+    all_words: list[bytes] = []
     for part in extracted.parts:
         if is_own_text(part.where):
-            all_words.extend(keyed.words(part.text))
-    return Fingerprint(sha256, keyed.shingle_digests(all_words), extracted.unreadable)
+            all_words.extend(Words.of(part.text).list)
+    shingles = keyed.shingle_array(keyed.word_values(Words.from_list(all_words)))
+    return Fingerprint(sha256, set(shingles.tolist()), extracted.unreadable)

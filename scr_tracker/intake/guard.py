@@ -6,10 +6,20 @@ never contain the value; logs carry the rule and the place only."""
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
 
 from scr_tracker.intake import keyed
 from scr_tracker.intake.identifiers import find_identifiers
-from scr_tracker.intake.normalise import Squeezed, normalise
+from scr_tracker.intake.normalise import (
+    Squeezed,
+    identifier_text,
+    normalise_with_characters,
+    word_buffer,
+)
+from scr_tracker.intake.terms import contains_restricted_term, registered_terms
+from scr_tracker.intake.words import Words
 
 log = logging.getLogger("scr_tracker.intake")
 
@@ -36,30 +46,67 @@ RESTRICTED_DOCUMENT = (
 
 
 def text_problems(
-    text: str, *, where: str = "", by_line: bool = False, documents: bool = True
+    text: str,
+    *,
+    where: str = "",
+    by_line: bool = False,
+    documents: bool = True,
+    first_only: bool = False,
 ) -> list[Problem]:
     """Everything wrong with one piece of text, as messages that are safe to show."""
+    return check_text(
+        text, where=where, by_line=by_line, documents=documents, first_only=first_only
+    ).problems
+
+
+class Checked:
+    """The problems of a text, and its words (read once, when first wanted)."""
+
+    def __init__(self, text: str):
+        self.normalised, self.characters = normalise_with_characters(text)
+        self.problems: list[Problem] = []
+
+    @cached_property
+    def words(self) -> Words:
+        return Words(word_buffer(self.normalised, self.characters))
+
+
+def check_text(
+    text: str,
+    *,
+    where: str = "",
+    by_line: bool = False,
+    documents: bool = True,
+    first_only: bool = False,
+) -> Checked:
+    """text_problems(), keeping the words for a later overlap check. With
+    first_only, identifiers are located only as far as the first of each kind
+    (a file is refused whole, nothing in it is redacted)."""
+    checked = Checked(text)
     if not text:
-        return []
-    normalised = normalise(text)
-    squeezed = Squeezed(normalised)
-    problems = []
+        return checked
+    problems = checked.problems
+    squeezed = Squeezed(identifier_text(checked.normalised, checked.characters))
     by_rule: dict[str, list] = {}
-    for finding in find_identifiers(squeezed.text):
+    for finding in find_identifiers(squeezed.text, first_only=first_only):
         by_rule.setdefault(finding.rule, []).append(finding)
     for rule, findings in by_rule.items():
         # One message per kind is enough to fix it; every place is redacted.
         spans = tuple(squeezed.original_span(f.start, f.end) for f in findings)
-        message = _identifier_message(normalised, spans[0], findings[0].label, by_line)
+        message = _identifier_message(checked.normalised, spans[0], findings[0].label, by_line)
         problems.append(Problem(rule, message, spans))
-    text_words = keyed.words(normalised, normalised=True)
-    if contains_restricted_term(text_words):
+    terms = registered_terms()
+    if terms and contains_restricted_term(checked.words, terms):
         problems.append(Problem("restricted_term", RESTRICTED_TERM))
-    if documents and overlaps_restricted_document(text_words):
+    if (
+        documents
+        and documents_registered()
+        and overlaps_restricted_document(keyed.word_values(checked.words))
+    ):
         problems.append(Problem("restricted_document", RESTRICTED_DOCUMENT))
     for problem in problems:
         log.warning("intake refused: rule=%s where=%s", problem.rule, where or "text")
-    return problems
+    return checked
 
 
 def _identifier_message(normalised, span, rule_label, by_line) -> str:
@@ -71,110 +118,78 @@ def _identifier_message(normalised, span, rule_label, by_line) -> str:
     return f"This looks like {rule_label} ({place}). Remove it."
 
 
-def contains_restricted_term(text_words: list[str]) -> bool:
-    from scr_tracker.intake.models import RestrictedTerm
-
-    if not text_words:
-        return False
-    rows = list(RestrictedTerm.objects.values_list("scheme", "digest", "first_word_digest", "keys"))
-    exact = [(digest, first) for scheme, digest, first, _ in rows if scheme == 1]
-    keys = [k for scheme, _, _, k in rows if scheme == 2]
-    return bool(exact and _exact_term(text_words, exact)) or bool(
-        keys and _look_alike_term(text_words, keys)
-    )
-
-
-def _exact_term(text_words, rows) -> bool:
-    """Terms entered before look-alike matching: the same words in the same order."""
-    digests = {digest for digest, _ in rows}
-    first_words = {first for _, first in rows}
-    starts = {w for w in set(text_words) if keyed.term_digest([w]) in first_words}
-    if not starts:
-        return False
-    seen = set()
-    for index, word in enumerate(text_words):
-        if word not in starts:
-            continue
-        for size in (1, 2, 3):
-            gram = tuple(text_words[index : index + size])
-            if len(gram) == size and gram not in seen:
-                seen.add(gram)
-                if keyed.term_digest(gram) in digests:
-                    return True
-    return False
-
-
-def _look_alike_term(text_words, all_keys) -> bool:
-    """A term's words in any order, with look-alike letters and digits, run
-    together, or spelled out in single letters ("J a n e"). One keyed hash per
-    distinct word of the text; n-grams only where every word is a term's word."""
-    word_keys = {d for keys in all_keys for d in keys.get("word", [])}
-    whole = {d for keys in all_keys for d in keys.get("term", []) + keys.get("joined", [])}
-    skel = " ".join(text_words).translate(keyed.SKELETON).split(" ")
-    sequences = [skel]
-    collapsed = _collapse_single_letters(skel)
-    if collapsed is not None:
-        sequences.append(collapsed)
-    for words in sequences:
-        digest = {w: keyed.term_digest([w]) for w in set(words)}
-        if any(d in whole for d in digest.values()):
-            return True  # a one-word term, or a term's words run together
-        hits = {w for w, d in digest.items() if d in word_keys}
-        if not hits:
-            continue
-        for index, word in enumerate(words):
-            if word not in hits:
-                continue
-            for size in (2, 3):
-                gram = words[index : index + size]
-                complete = len(gram) == size and all(w in hits for w in gram)
-                if complete and keyed.term_digest(sorted(gram)) in whole:
-                    return True
-    return False
-
-
-def _collapse_single_letters(words):
-    """The words with every run of two or more one-letter words joined into
-    one ("J a n e" -> "jane"), or None when there is no such run."""
-    out, run, found = [], [], False
-    for word in [*words, ""]:
-        if len(word) == 1:
-            run.append(word)
-            continue
-        if len(run) >= 2:
-            out.append("".join(run))
-            found = True
-        else:
-            out.extend(run)
-        run = []
-        if word:
-            out.append(word)
-    return out if found else None
-
-
-def overlaps_restricted_document(text_words: list[str]) -> bool:
+def documents_registered() -> bool:
     from scr_tracker.intake.models import RestrictedDocument
 
-    if len(text_words) < keyed.SHINGLE_WORDS or not RestrictedDocument.objects.exists():
+    return RestrictedDocument.objects.exists()
+
+
+def overlaps_restricted_document(values: np.ndarray) -> bool:
+    """Whether a text, as its words' keyed values (keyed.word_values), shares
+    enough runs of words with a registered document (callers ask
+    documents_registered() first)."""
+    if len(values) < keyed.SHINGLE_WORDS:
         return False
-    shingles = keyed.shingle_digests(text_words) - published_shingles()
-    if not shingles:
-        return False
-    matched = _matches_per_document(shingles)
-    threshold = min(OVERLAP_SHINGLES, max(OVERLAP_MIN_SHORT, (len(shingles) + 1) // 2))
-    return any(count >= threshold for count in matched.values())
+    runs = keyed.shingle_array(values)
+    published = published_shingles()
+    if len(runs) < _IN_MEMORY_FROM:
+        shingles = set(runs.tolist()) - published
+        distinct, matched = len(shingles), _matches_per_document(shingles) if shingles else {}
+    else:
+        distinct = _distinct_at_least(runs, published, 2 * OVERLAP_SHINGLES)
+        matched = _matches_in_register(runs, published)
+    threshold = min(OVERLAP_SHINGLES, max(OVERLAP_MIN_SHORT, (distinct + 1) // 2))
+    return distinct > 0 and any(count >= threshold for count in matched.values())
+
+
+def _distinct_at_least(runs: np.ndarray, published: frozenset, enough: int) -> int:
+    """How many distinct unpublished runs there are, counted only until
+    `enough` (beyond it the threshold is the same)."""
+    seen: set[int] = set()
+    for start in range(0, len(runs), _QUERY_CHUNK):
+        seen.update(runs[start : start + _QUERY_CHUNK].tolist())
+        if len(seen - published) >= enough:
+            break
+    return len(seen - published)
+
+
+def _matches_in_register(runs: np.ndarray, published: frozenset) -> dict[int, int]:
+    """A long text: every run looked up in the register at once (a binary
+    search per run, in C); how many of each document's runs it holds."""
+    documents, digests = _register()
+    if published and len(digests):
+        unpublished = ~np.isin(digests, np.fromiter(published, dtype=np.int64))
+        documents, digests = documents[unpublished], digests[unpublished]
+    if not len(digests):
+        return {}
+    nearest = digests[np.minimum(np.searchsorted(digests, runs), len(digests) - 1)]
+    held = np.isin(digests, np.unique(nearest[nearest == runs]))
+    counts = np.bincount(documents[held])
+    return {int(document): int(counts[document]) for document in np.flatnonzero(counts)}
+
+
+# This process's copy of the register's runs, and the documents it was read
+# from (their ids and SHA-256, read on every long check: one small query).
+_register_copy = {"documents": None, "arrays": None}
+
+
+def _register() -> tuple[np.ndarray, np.ndarray]:
+    """The register's runs as arrays sorted by digest: (document, digest)."""
+    from scr_tracker.intake.models import RestrictedDocument, RestrictedShingle
+
+    documents = list(RestrictedDocument.objects.order_by("pk").values_list("pk", "sha256"))
+    if documents != _register_copy["documents"]:
+        rows = RestrictedShingle.objects.values_list("document", "digest")
+        pairs = np.array(list(rows), dtype=np.int64).reshape(-1, 2)
+        order = np.argsort(pairs[:, 1], kind="stable")
+        _register_copy.update(documents=documents, arrays=(pairs[order, 0], pairs[order, 1]))
+    return _register_copy["arrays"]
 
 
 def _matches_per_document(shingles: set[int]) -> dict[int, int]:
     from scr_tracker.intake.models import RestrictedShingle
 
     matched: dict[int, int] = {}
-    if len(shingles) >= _IN_MEMORY_FROM:
-        # A long text: one pass over the register beats thousands of lookups.
-        for document_id, digest in RestrictedShingle.objects.values_list("document", "digest"):
-            if digest in shingles:
-                matched[document_id] = matched.get(document_id, 0) + 1
-        return matched
     ordered = sorted(shingles)
     for start in range(0, len(ordered), _QUERY_CHUNK):
         chunk = ordered[start : start + _QUERY_CHUNK]

@@ -36,10 +36,11 @@ RULE_LABELS = {
 # is one of these).
 SEP = r"[ \t\n\r./\\()\[\]-]"
 # 3-3-4 with up to three separators between groups ("(943) 476 5919",
-# "943/476/5919"), or every digit apart ("9 4 3 4 7 6 5 9 1 9").
-_NHS = re.compile(
-    rf"(?<!\d)(?=(\d{{3}}{SEP}{{0,3}}\d{{3}}{SEP}{{0,3}}\d{{4}})(?!\d))"
-    rf"|(?<!\d)(?<!\d{SEP})(?=(\d(?:{SEP}\d){{9}})(?!\d)(?!{SEP}\d))"
+# "943/476/5919"), or every digit apart ("9 4 3 4 7 6 5 9 1 9"): the first
+# digit of a run, then the rest.
+_NHS_REST = (
+    rf"(?<!\d\d)(?=(?P<nhs0>\d{{2}}{SEP}{{0,3}}\d{{3}}{SEP}{{0,3}}\d{{4}})(?!\d))"
+    rf"|(?<!\d\d)(?<!\d{SEP}\d)(?=(?P<nhs1>(?:{SEP}\d){{9}})(?!\d)(?!{SEP}\d))"
 )
 
 
@@ -64,21 +65,24 @@ def is_nhs_number(candidate: str) -> bool:
 
 # --- National Insurance numbers: scanned loosely (a look-alike is a leak) -----
 
-# In pairs (AB 12 34 56 C) or in threes (AB 123 456 C), any separators.
-_NINO = re.compile(
-    rf"\b[A-Z]{{2}}{SEP}{{0,2}}(?:\d{{2}}{SEP}{{0,2}}\d{{2}}{SEP}{{0,2}}\d{{2}}|\d{{3}}{SEP}{{0,2}}\d{{3}})"
-    rf"{SEP}{{0,2}}[A-D]\b",
-    re.IGNORECASE,
+# Two letters, up to two separators, then the digits in pairs (AB 12 34 56 C)
+# or in threes (AB 123 456 C), the separators any, and the suffix: from the
+# first digit on.
+_NI_REST = (
+    rf"(?:\d{SEP}{{0,2}}\d{{2}}{SEP}{{0,2}}\d{{2}}|\d{{2}}{SEP}{{0,2}}\d{{3}}){SEP}{{0,2}}[A-D]\b"
 )
 
 # --- Full unit postcodes (BS 7666 position rules, the whole alternation anchored)
 
-_OUTWARD = r"[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY])"
-# The space may be missing, doubled, or a line break.
-_POSTCODE = re.compile(
-    rf"\b(?:{_OUTWARD}[ \t\n\r]{{0,3}}\d[ABD-HJLNP-UW-Z]{{2}}|GIR[ \t\n\r]{{0,3}}0AA)\b",
-    re.IGNORECASE,
-)
+# One or two outward letters, then from the first digit: the rest of the
+# outward code, the space (missing, doubled, or a line break) and the inward
+# code. And GIR 0AA.
+_SPACE = r"[ \t\n\r]"
+_INWARD = rf"{_SPACE}{{0,3}}\d[ABD-HJLNP-UW-Z]{{2}}\b"
+_POSTCODE_ONE = r"[A-PR-UWYZ]"
+_POSTCODE_ONE_REST = rf"(?:\d?|[A-HJKPSTUW]){_INWARD}"
+_POSTCODE_TWO = r"[A-PR-UWYZ][A-HK-Y]"
+_POSTCODE_TWO_REST = rf"(?:\d?|[ABEHMNPRVWXY]){_INWARD}"
 
 # --- Dates of birth: a date with a birth keyword beside it --------------------
 
@@ -102,12 +106,11 @@ _DOB = re.compile(
     rf"(?<![a-z]){_BIRTH}{_GAP}(?<![\d]){_DATE}(?!\d)|(?<!\d){_DATE}{_GAP}{_BIRTH}",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"\s+")
 
 # --- Unique Pupil Numbers: check letter over positions 2-13 -------------------
 
 _UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
-_UPN = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b", re.IGNORECASE)
+_UPN_REST = r"\d{10}[0-9A-Z]\b"  # after one letter and the first digit
 
 
 def upn_check_letter(last_twelve: str) -> str:
@@ -128,20 +131,76 @@ def is_upn(candidate: str) -> bool:
 
 # --- The scan ------------------------------------------------------------------
 
+# Every rule but dates of birth has a digit, so one pattern finds them all,
+# starting at a digit: the regular expression engine skips from digit to digit
+# in C, and at each tries the rules by what comes before it (lookbehinds of
+# fixed width, one for each number of separators) and after it. No two rules
+# can match at the same digit (each needs other digits around it), so taking
+# the first alternative that matches loses nothing. The text is ASCII
+# (normalise.identifier_text), the same length as the original.
 
-_DIGIT = re.compile(r"\d")
-_MARGIN = 16  # letters an identifier can have either side of its digits, and more
-_BLOCK = 4096
+
+def _after(name, before, rest, separator=SEP, counts=(0,)):
+    """Alternatives for the digit just read, by how many separators come
+    between it and the letters `before` it: `rest` from the digit (captured
+    as name + count)."""
+    return {
+        count: rf"(?<=\b{before}{separator * count}\d)(?=(?P<{name}{count}>{rest}))"
+        for count in counts
+    }
 
 
-def find_identifiers(text: str) -> list[Finding]:
-    """Every identifier in normalised text, in order of position."""
+_LETTERED = [
+    _after("upn", "[A-Z]", _UPN_REST),
+    _after("postcode_one", _POSTCODE_ONE, _POSTCODE_ONE_REST),
+    _after("postcode_two", _POSTCODE_TWO, _POSTCODE_TWO_REST),
+    _after("gir", "GIR", r"AA\b", _SPACE, counts=(0, 1, 2, 3)),
+    _after("ni", "[A-Z]{2}", _NI_REST, counts=(0, 1, 2)),
+]
+# Most digits have no letter just before them (or separators then a letter):
+# one cheap lookbehind for each number of separators rules out the rest.
+_BY_SEPARATORS = [
+    rf"(?<=[A-Z]{SEP * count}\d)(?:"
+    + "|".join(rule[count] for rule in _LETTERED if count in rule)
+    + ")"
+    for count in range(4)
+]
+_CANDIDATES = re.compile(
+    r"\d(?:" + "|".join([_NHS_REST, *_BY_SEPARATORS]) + ")", re.IGNORECASE | re.ASCII
+)
+# Each alternative's rule, and how many characters before the digit it starts.
+_RULE = {
+    "nhs0": ("nhs_number", 0),
+    "nhs1": ("nhs_number", 0),
+    "upn0": ("upn", 1),
+    "postcode_one0": ("postcode", 1),
+    "postcode_two0": ("postcode", 2),
+    **{f"gir{n}": ("postcode", 3 + n) for n in range(4)},
+    **{f"ni{n}": ("ni_number", 2 + n) for n in range(3)},
+}
+
+
+def find_identifiers(text: str, *, first_only: bool = False) -> list[Finding]:
+    """Every identifier in text (identifier_text() of normalised text), in
+    order of position; with first_only, only the first one found (enough to
+    refuse a file, and quick however many there are)."""
     findings = []
-    # Every rule but dates of birth needs digits: run them only around digits.
-    for start, end in _windows(_DIGIT, text, _MARGIN):
-        findings.extend(_digit_rules(text[start:end], start))
-    findings.extend(_dates_of_birth(text))
+    for match in _CANDIDATES.finditer(text):
+        name = match.lastgroup
+        rule, before = _RULE[name]
+        start, end = match.start() - before, match.end(name)
+        if rule == "nhs_number" and not is_nhs_number(text[start:end]):
+            continue
+        if rule == "upn" and not is_upn(text[start:end]):
+            continue
+        findings.append(Finding(rule, start, end))
+        if first_only:
+            return findings
+    findings.extend(_dates_of_birth(text, first_only))
     return sorted(findings, key=lambda f: (f.start, f.rule))
+
+
+_BLOCK = 4096
 
 
 def _windows(pattern, text, margin):
@@ -158,38 +217,44 @@ def _windows(pattern, text, margin):
     return windows
 
 
-def _digit_rules(text: str, offset: int) -> list[Finding]:
-    findings = []
-    for match in _NHS.finditer(text):
-        group = 1 if match.group(1) is not None else 2
-        if is_nhs_number(match.group(group)):
-            start, end = match.span(group)
-            findings.append(Finding("nhs_number", offset + start, offset + end))
-    for match in _NINO.finditer(text):
-        findings.append(Finding("ni_number", offset + match.start(), offset + match.end()))
-    for match in _POSTCODE.finditer(text):
-        findings.append(Finding("postcode", offset + match.start(), offset + match.end()))
-    for match in _UPN.finditer(text):
-        if is_upn(match.group()):
-            findings.append(Finding("upn", offset + match.start(), offset + match.end()))
-    return findings
-
-
-_BIRTH_KEYWORD = re.compile(r"d[.-]? ?o[.-]? ?b|birth|born", re.IGNORECASE)
+# Every birth keyword has a "b", so the scan skips from "b" to "b" and looks
+# behind it for the rest ("d.o.b", "DOB", "d o b"); "birth" and "born" ahead.
+_BIRTH_KEYWORD = re.compile(
+    r"[bB](?:(?<=[dD][oO][bB])|(?<=[dD][ .-][oO][bB])|(?<=[dD][oO][ .-][bB])"
+    r"|(?<=[dD][ .-][oO][ .-][bB])|(?<=[dD][.-] [oO][.-] [bB])|(?<=[dD][.-] [oO][bB])"
+    r"|(?<=[dD][oO][.-] [bB])|(?<=[dD][ .-][oO][.-] [bB])|(?<=[dD][.-] [oO][ .-][bB])"
+    r"|[iI][rR][tT][hH]|[oO][rR][nN])"
+)
 _WINDOW = 60  # longer than any keyword, gap and date together
 
 
-def _dates_of_birth(text: str) -> list[Finding]:
+# Every birth keyword, with its dots, hyphens and spaces taken out and in
+# lower case, holds one of these ("d. o. b" -> "dob", "date of birth").
+_KEYWORD_CORES = (b"dob", b"birth", b"born")
+_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+
+
+def _may_have_birth_keyword(text: str) -> bool:
+    """A quick test that no birth keyword can be in the text (a few C passes)."""
+    squeezed = text.encode("ascii", "replace").translate(_LOWER, b" .-\t\n\r\x0b\x0c")
+    return any(core in squeezed for core in _KEYWORD_CORES)
+
+
+def _dates_of_birth(text: str, first_only: bool = False) -> list[Finding]:
     """A date of birth needs a birth keyword, so the full pattern only runs
     where there are keywords: fast on long text with none, and still linear on
     text full of them."""
     findings = []
+    if not _may_have_birth_keyword(text):
+        return findings
     for start, end in _windows(_BIRTH_KEYWORD, text, _WINDOW):
         # Dates span words, so line breaks and tabs are read as spaces; a
         # same-length substitution keeps the offsets.
         window = text[start:end].translate(_WHITESPACE_TO_SPACE)
         for match in _DOB.finditer(window):
             findings.append(Finding("date_of_birth", start + match.start(), start + match.end()))
+            if first_only:
+                return findings
     return findings
 
 

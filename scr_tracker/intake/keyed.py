@@ -6,14 +6,14 @@ so "Zoë SMITH" and "zoe smith" give the same hashes."""
 
 import hashlib
 import hmac
-import re
+from operator import itemgetter
 
+import numpy as np
 from django.conf import settings
 
-from scr_tracker.intake.normalise import fold, normalise
+from scr_tracker.intake.words import Words
 
 SHINGLE_WORDS = 8  # a document fingerprint is every run of eight words
-_WORD = re.compile(r"[^\W_]+")
 
 
 def _key() -> bytes:
@@ -28,17 +28,30 @@ def key_id() -> str:
 def words(text: str, *, normalised: bool = False) -> list[str]:
     """The text's words, normalised, without accents and case folded. Pass
     normalised=True when the text is already normalise()d."""
-    return _WORD.findall(fold(text if normalised else normalise(text)).casefold())
+    return [w.decode() for w in Words.of(text, normalised=normalised).list]
 
 
 def term_digest(term_words: list[str] | tuple[str, ...]) -> str:
     """HMAC-SHA-256 of one to three normalised words."""
-    return hmac.digest(_key(), " ".join(term_words).encode(), "sha256").hex()
+    return digest(" ".join(term_words).encode())
+
+
+def digest(data: bytes) -> str:
+    """HMAC-SHA-256 of words already encoded (bytes words joined by spaces)."""
+    return hmac.digest(_key(), data, "sha256").hex()
+
+
+def digests(many) -> dict[bytes, str]:
+    """digest() of each of many, the key read once."""
+    key = _key()
+    one = hmac.digest
+    return {data: one(key, data, "sha256").hex() for data in many}
 
 
 # Digits and letters people swap for one another in a name ("Sm1th", "J0nes",
 # "Smlth"): each group becomes one letter, in terms and in the text alike.
 SKELETON = str.maketrans("01i3457896", "olleastbgb")
+SKELETON_BYTES = bytes.maketrans(b"01i3457896", b"olleastbgb")
 
 
 def skeleton(word: str) -> str:
@@ -72,29 +85,41 @@ def term_record(term_words) -> dict:
     }
 
 
-_BASE = 0x100000001B3  # an odd multiplier; arithmetic is modulo 2**64
-_MASK = (1 << 64) - 1
-_HIGH = _BASE ** (SHINGLE_WORDS - 1) & _MASK
+_BASE = np.uint64(0x100000001B3)  # an odd multiplier; arithmetic is modulo 2**64
 
 
-def shingle_digests(all_words: list[str]) -> set[int]:
-    """A keyed 64-bit hash of every eight-word run: each distinct word is
-    hashed once with keyed BLAKE2b, and the run's hash is a polynomial of its
-    words' keyed hashes, rolled along the text (linear in its length)."""
-    if len(all_words) < SHINGLE_WORDS:
-        return set()
+def word_values(words: Words) -> np.ndarray:
+    """A keyed 64-bit hash (BLAKE2b) of each word, each distinct word hashed
+    once; looked up for every word in one C call."""
+    if not len(words):
+        return np.zeros(0, dtype=np.uint64)
     key = _key()[:64]
-    word_hash = {
-        w: int.from_bytes(hashlib.blake2b(w.encode(), key=key, digest_size=8).digest(), "big")
-        for w in set(all_words)
+    blake2b = hashlib.blake2b
+    # Signed, so that the array is made without converting large integers.
+    value = {
+        w: int.from_bytes(blake2b(w, key=key, digest_size=8).digest(), "big", signed=True)
+        for w in words.distinct
     }
-    values = [word_hash[w] for w in all_words]
-    current = 0
-    for value in values[:SHINGLE_WORDS]:
-        current = (current * _BASE + value) & _MASK
-    digests = {current}
-    for leaving, entering in zip(values, values[SHINGLE_WORDS:], strict=False):
-        current = ((current - leaving * _HIGH) * _BASE + entering) & _MASK
-        digests.add(current)
-    # Stored in a signed 64-bit column.
-    return {d - (1 << 64) if d >= 1 << 63 else d for d in digests}
+    looked_up = itemgetter(*words.list)(value)
+    signed = np.array(looked_up if len(words) > 1 else [looked_up], dtype=np.int64)
+    return signed.view(np.uint64)
+
+
+def shingle_array(values: np.ndarray) -> np.ndarray:
+    """The keyed 64-bit hash of every eight-word run, in order, as signed
+    integers (as stored): a polynomial of its words' keyed hashes (values),
+    computed for all runs at once (array arithmetic wraps modulo 2**64)."""
+    count = len(values) - SHINGLE_WORDS + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    runs = np.zeros(count, dtype=np.uint64)
+    for offset in range(SHINGLE_WORDS):
+        runs *= _BASE
+        runs += values[offset : offset + count]
+    return runs.view(np.int64)
+
+
+def shingle_digests(all_words: list[bytes] | list[str]) -> set[int]:
+    """The distinct shingles of the words (str or UTF-8 bytes), as a set."""
+    encoded = [w.encode() if isinstance(w, str) else w for w in all_words]
+    return set(shingle_array(word_values(Words.from_list(encoded))).tolist())

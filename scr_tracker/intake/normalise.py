@@ -19,12 +19,13 @@ ASCII text, the common case, is returned unchanged without any per-character
 work. Restricted terms and fingerprints fold further (keyed.words)."""
 
 import json
-import re
 import sys
 import unicodedata
 from bisect import bisect_right
 from functools import cache
 from importlib import resources
+
+import numpy as np
 
 SLASHES = {0x2044, 0x2215, 0x29F8, 0xFF0F, 0x2571}
 INVISIBLE = "\x7f"
@@ -91,16 +92,62 @@ def _table() -> dict[int, str]:
     return table
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_BYTES = bytes(range(128))
+# Past this many distinct characters to change, one translate beats one
+# replace per character (each replace reads the whole text).
+_REPLACE_AT_MOST = 8
+
+
+def non_ascii_characters(text: str) -> set[str]:
+    """The distinct non-ASCII characters of a text, read at the speed of
+    encoding it (most text is nearly all ASCII)."""
+    encoded = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return set(encoded.decode("utf-8", "surrogatepass"))
+
+
+def remap(text: str, characters: set[str], mapping) -> str:
+    """text with each of characters (its distinct non-ASCII ones) replaced by
+    mapping(character); linear in the text whatever the characters: one C
+    replace per changed character when they are few, else one table lookup
+    per character in an array (numpy)."""
+    changes = {c: m for c in characters if (m := mapping(c)) != c}
+    # Replacing one at a time must not re-map what an earlier one wrote.
+    chained = any(char in changes for mapped in changes.values() for char in mapped)
+    if len(changes) > _REPLACE_AT_MOST or chained:
+        singles = {c: m for c, m in changes.items() if len(m) == 1}
+        text = _remap_singles(text, singles)
+        changes = {c: m for c, m in changes.items() if c not in singles}
+        if len(changes) > _REPLACE_AT_MOST or chained:
+            return text.translate({ord(c): m for c, m in changes.items()})
+    for char, mapped in changes.items():
+        text = text.replace(char, mapped)
+    return text
+
+
+def _remap_singles(text: str, singles: dict[str, str]) -> str:
+    if not singles:
+        return text
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    table[[ord(c) for c in singles]] = [ord(m) for m in singles.values()]
+    return table[codes].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def normalise(text: str) -> str:
     """The text with every character mapped as above; the same length. Only
-    the non-ASCII runs are translated (most text is nearly all ASCII)."""
+    the distinct non-ASCII characters present are looked up."""
+    return normalise_with_characters(text)[0]
+
+
+def normalise_with_characters(text: str) -> tuple[str, set[str]]:
+    """normalise(text), and the distinct non-ASCII characters of the result
+    (so that what is made from it need not look for them again)."""
     if text.isascii():
-        return text
+        return text, set()
     table = _table()
-    return _NON_ASCII.sub(lambda run: run.group().translate(table), text)
+    characters = non_ascii_characters(text)
+    normalised = remap(text, characters, lambda c: table.get(ord(c), c))
+    return normalised, {m for c in characters if not (m := table.get(ord(c), c)).isascii()}
 
 
 @cache
@@ -124,7 +171,7 @@ def fold(normalised: str) -> str:
     if normalised.isascii():
         return normalised
     table = _fold_table()
-    return _NON_ASCII.sub(lambda run: run.group().translate(table), normalised)
+    return remap(normalised, non_ascii_characters(normalised), lambda c: table.get(ord(c), c))
 
 
 def original_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -153,3 +200,70 @@ class Squeezed:
         if not self._removed_at:
             return start, end
         return self.original(start), self.original(end - 1) + 1
+
+
+# --- What the rules read ------------------------------------------------------
+
+
+def _identifier_character(char: str) -> str:
+    if char.isdecimal():
+        return str(unicodedata.decimal(char))
+    if char.isalnum():
+        return "_"  # a word character, as it was, that no rule takes for a letter
+    return char  # made "?" by the encoding below
+
+
+def identifier_text(normalised: str, characters: set[str] | None = None) -> str:
+    """What the identifier rules read: ASCII and the same length as the text,
+    so that a position in it is the position in the original. Any decimal
+    digit becomes its ASCII digit; any other non-ASCII letter or digit "_"
+    (still a word character, for word boundaries); anything else "?"."""
+    if normalised.isascii():
+        return normalised
+    if characters is None:
+        characters = non_ascii_characters(normalised)
+    text = remap(normalised, characters, _identifier_character)
+    return text.encode("ascii", "replace").decode("ascii")
+
+
+# Inside a word, these join its pieces rather than separate words: a name
+# written "Sm.ith", "Sm-ith", "Sm'ith" or with a zero-width space inside is read
+# as one word as well as two (words.py). In the word buffer they are \x01.
+JOINERS = ".-'_*" + INVISIBLE
+_NON_ASCII_JOINERS = "\u2018\u2019\u02bc\u00b7\u2022\u2027"
+JOINER = 1
+
+
+def _word_table() -> bytes:
+    table = bytearray(range(256))
+    for code in range(128):
+        char = chr(code)
+        if char.isalnum():
+            table[code] = ord(char.lower())
+        elif char in JOINERS or code == JOINER:
+            table[code] = JOINER
+        else:
+            table[code] = 0x20
+    return bytes(table)
+
+
+_WORD_TABLE = _word_table()
+
+
+def _word_character(char: str) -> str:
+    if char in _NON_ASCII_JOINERS:
+        return chr(JOINER)
+    folded = _fold_table().get(ord(char), char).casefold()
+    return "".join(c if c.isalnum() or c.isascii() else " " for c in folded)
+
+
+def word_buffer(normalised: str, characters: set[str] | None = None) -> bytes:
+    """The text as words read it, in UTF-8: letters without accents, case
+    folded; ASCII letters and digits as themselves in lower case; joiners
+    \\x01; everything else a space. Its words are its runs of other bytes,
+    exactly the words of `[^\\W_]+` over the folded, case-folded text."""
+    if not normalised.isascii():
+        if characters is None:
+            characters = non_ascii_characters(normalised)
+        normalised = remap(normalised, characters, _word_character)
+    return normalised.encode("utf-8", "surrogatepass").translate(_WORD_TABLE)

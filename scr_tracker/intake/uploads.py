@@ -11,12 +11,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 
 from scr_tracker.intake import clamd, keyed
 from scr_tracker.intake.extract import ALLOWED_DESCRIPTION, TYPES, Refused, inspect
 from scr_tracker.intake.guard import (
     RESTRICTED_DOCUMENT,
+    check_text,
+    documents_registered,
     overlaps_restricted_document,
     text_problems,
 )
@@ -84,14 +87,18 @@ def check_upload(upload, position: int) -> CheckedFile:
             f"{label} ({name}) could not be read: it may be damaged. Nothing was saved. "
             f"Open it, save it again as .{extension} and upload the new copy."
         ) from None
-    all_words = []
+    values = []  # each part's words, as keyed values, for the overlap check
+    compare = documents_registered()
     for part in extracted.parts:
         where = f"{label} ({name})" + (f", {part.where}" if part.where else "")
-        problems = text_problems(part.text, where=where, by_line=part.by_line, documents=False)
-        if problems:
-            raise Refused(f"{where}: {problems[0].message} Then upload the file again.")
-        all_words.extend(keyed.words(part.text))
-    if overlaps_restricted_document(all_words):
+        checked = check_text(
+            part.text, where=where, by_line=part.by_line, documents=False, first_only=True
+        )
+        if checked.problems:
+            raise Refused(f"{where}: {checked.problems[0].message} Then upload the file again.")
+        if compare:
+            values.append(keyed.word_values(checked.words))
+    if compare and values and overlaps_restricted_document(np.concatenate(values)):
         raise Refused(f"{label} ({name}): {RESTRICTED_DOCUMENT}")
     stored = extracted.stored if extracted.stored is not None else data
     return CheckedFile(
