@@ -80,8 +80,8 @@ def check_text(
     first_only: bool = False,
 ) -> Checked:
     """text_problems(), keeping the words for a later overlap check. With
-    first_only, identifiers are located only as far as the first of each kind
-    (a file is refused whole, nothing in it is redacted)."""
+    first_only, the check stops at the first identifier (a file is refused
+    whole: nothing in it is redacted, so the rest need not be located)."""
     checked = Checked(text)
     if not text:
         return checked
@@ -95,6 +95,9 @@ def check_text(
         spans = tuple(squeezed.original_span(f.start, f.end) for f in findings)
         message = _identifier_message(checked.normalised, spans[0], findings[0].label, by_line)
         problems.append(Problem(rule, message, spans))
+    if first_only and problems:
+        _log(problems, where)
+        return checked
     terms = registered_terms()
     if terms and contains_restricted_term(checked.words, terms):
         problems.append(Problem("restricted_term", RESTRICTED_TERM))
@@ -104,9 +107,13 @@ def check_text(
         and overlaps_restricted_document(keyed.word_values(checked.words))
     ):
         problems.append(Problem("restricted_document", RESTRICTED_DOCUMENT))
+    _log(problems, where)
+    return checked
+
+
+def _log(problems, where):
     for problem in problems:
         log.warning("intake refused: rule=%s where=%s", problem.rule, where or "text")
-    return checked
 
 
 def _identifier_message(normalised, span, rule_label, by_line) -> str:

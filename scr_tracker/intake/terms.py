@@ -47,7 +47,10 @@ def _exact_term(words: Words, rows) -> bool:
 def _look_alike_term(words: Words, all_keys) -> bool:
     word_keys = {d for keys in all_keys for d in keys.get("word", [])}
     whole = {d for keys in all_keys for d in keys.get("term", []) + keys.get("joined", [])}
-    skeleton = {w: w.translate(keyed.SKELETON_BYTES) for w in words.distinct}
+    distinct = list(words.distinct)
+    # One translate for all of them (no word holds a line break).
+    skeletons = b"\n".join(distinct).translate(keyed.SKELETON_BYTES).split(b"\n")
+    skeleton = dict(zip(distinct, skeletons, strict=True))
     digest = keyed.digests(set(skeleton.values()))
     if any(d in whole for d in digest.values()):
         return True  # a one-word term, or a term's words run together
