@@ -1,6 +1,8 @@
 """ID-13: the guard fires on every text a person can type, in every form and
 in the admin, and at the model layer for anything that bypasses a form."""
 
+import html
+
 import pytest
 from django import forms
 from django.apps import apps
@@ -211,5 +213,25 @@ def test_what_was_typed_is_kept_but_the_identifier_is_removed(agency_a, client, 
     response = post_evidence(client, action, [("x.txt", b"fine\n")], summary=typed)
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Met the family on Tuesday; NHS [removed] and [removed] noted" in body
+    marked = (
+        "Met the family on Tuesday; NHS [removed: an NHS, CHI or H&amp;C number] and "
+        "[removed: a full postcode] noted"
+    )
+    assert marked in body
     assert "5919" not in body and "1TP" not in body
+    assert "has been taken out of the box and marked" in body
+
+    # Sent back as it is, the mark is refused: it is never saved in place of
+    # what was meant, and nothing is stored.
+    before = snapshot.take()
+    again = html.unescape(marked)
+    response = post_evidence(client, action, [("x.txt", b"fine\n")], summary=again)
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors["summary"])
+    assert "still has a “[removed: …]” mark" in errors
+    snapshot.assert_unchanged(before)
+
+    # Written again without the identifier, it is accepted.
+    fixed = "Met the family on Tuesday; NHS number and postcode noted"
+    response = post_evidence(client, action, [("x.txt", b"fine\n")], summary=fixed)
+    assert response.status_code == 302

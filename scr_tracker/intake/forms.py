@@ -1,12 +1,26 @@
+import re
+
 from django import forms
 from django.conf import settings
 
 from scr_tracker.intake import keyed
 from scr_tracker.intake.extract import Refused
 from scr_tracker.intake.guard import text_problems
+from scr_tracker.intake.identifiers import RULE_LABELS
 from scr_tracker.intake.models import RestrictedTerm
 
-REDACTED = "[removed]"
+# Where an identifier was taken out of what someone typed, the box shows this
+# mark in its place, naming what it was; a text still holding a mark is refused.
+MARK = "[removed: {label}]"
+_MARKED = re.compile(r"\[removed(?::[^\]]{0,80})?\]")
+STILL_MARKED = (
+    "This still has a “[removed: …]” mark where an identifier was taken out. "
+    "Replace the mark with what you meant, without the identifier, or delete it."
+)
+TAKEN_OUT = (
+    "It has been taken out of the box and marked “[removed: …]”. Replace the mark "
+    "with what you meant, without the identifier."
+)
 
 
 class GuardedFormMixin:
@@ -14,7 +28,9 @@ class GuardedFormMixin:
     left out by naming it in `unguarded_fields`, with the reason beside it.
 
     What was typed is kept for correcting, except an identifier itself: it is
-    replaced by "[removed]", so the page never shows it back."""
+    replaced by a mark naming what it was ("[removed: a full postcode]"), so the
+    page never shows it back; sending the mark back is refused, so that it is
+    never saved in place of what was meant."""
 
     unguarded_fields: frozenset[str] = frozenset()
 
@@ -23,19 +39,24 @@ class GuardedFormMixin:
         for name, value in list(cleaned.items()):
             if name in self.unguarded_fields or not isinstance(value, str) or not value:
                 continue
+            if _MARKED.search(value):
+                self.add_error(name, STILL_MARKED)
             problems = text_problems(value, where=f"{type(self).__name__}.{name}")
             for problem in problems:
                 self.add_error(name, problem.message)
-            spans = sorted(span for problem in problems for span in problem.spans)
-            if spans:
-                self._redact(name, value, spans)
+            marks = sorted(
+                (span, RULE_LABELS[problem.rule]) for problem in problems for span in problem.spans
+            )
+            if marks:
+                self.add_error(name, TAKEN_OUT)
+                self._redact(name, value, marks)
         return cleaned
 
-    def _redact(self, name, value, spans):
+    def _redact(self, name, value, marks):
         pieces, position = [], 0
-        for start, end in spans:
+        for (start, end), label in marks:
             if start >= position:
-                pieces.extend([value[position:start], REDACTED])
+                pieces.extend([value[position:start], MARK.format(label=label)])
                 position = end
         pieces.append(value[position:])
         self.data = self.data.copy()
