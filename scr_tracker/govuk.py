@@ -6,6 +6,7 @@ hint, error message and input classes, so views and forms stay plain Django.
 Dates use the Design System's three-box date input (``GovukDateField``).
 """
 
+import copy
 import datetime
 
 from django import forms, template
@@ -57,7 +58,13 @@ def govuk_widget(field):
         described += [f"{field.auto_id}-error"] if field.errors else []
         if described:
             attrs["aria-describedby"] = " ".join(described)
-    return field.as_widget(attrs=attrs)
+    widget = field.field.widget
+    if field.widget_type == "textarea" and "maxlength" in widget.attrs:
+        # A browser cuts a paste at maxlength without a word; the server
+        # refuses text that is too long with its limit instead.
+        widget = copy.copy(widget)
+        widget.attrs = {k: v for k, v in widget.attrs.items() if k != "maxlength"}
+    return field.as_widget(widget=widget, attrs=attrs)
 
 
 @register.filter

@@ -2,6 +2,7 @@
 in the admin, and at the model layer for anything that bypasses a form."""
 
 import html
+import re
 
 import pytest
 from django import forms
@@ -235,3 +236,25 @@ def test_what_was_typed_is_kept_but_the_identifier_is_removed(agency_a, client, 
     fixed = "Met the family on Tuesday; NHS number and postcode noted"
     response = post_evidence(client, action, [("x.txt", b"fine\n")], summary=fixed)
     assert response.status_code == 302
+
+
+def test_text_that_is_too_long_is_refused_with_its_limit_never_cut(agency_a, client, agency_a_user):
+    action = factories.make_action(agency=agency_a)
+    client.force_login(agency_a_user)
+    from tests.intake_helpers import post_evidence
+
+    typed = "Training was booked for March. " * 323  # 10,012 once trimmed
+    before = snapshot.take()
+    response = post_evidence(client, action, [("x.txt", b"fine\n")], summary=typed)
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors["summary"])
+    assert errors == (
+        f"What your agency did must be 10,000 characters or fewer (it has {len(typed.strip())}). "
+        "Shorten it and send it again."
+    )
+    body = response.content.decode()
+    # Kept whole for shortening, in a box that does not cut what is pasted.
+    assert typed.strip() in html.unescape(body)
+    textarea = re.search(r'<textarea[^>]*name="summary"[^>]*>', body).group()
+    assert "maxlength" not in textarea
+    snapshot.assert_unchanged(before)

@@ -23,6 +23,14 @@ TAKEN_OUT = (
 )
 
 
+def _too_long(field) -> str:
+    label = str(field.label or "This")
+    return (
+        f"{label} must be {field.max_length:,} characters or fewer "
+        "(it has %(show_value)s). Shorten it and send it again."
+    )
+
+
 class GuardedFormMixin:
     """Runs the identifier guard over every text a form takes. A field is only
     left out by naming it in `unguarded_fields`, with the reason beside it.
@@ -33,6 +41,14 @@ class GuardedFormMixin:
     never saved in place of what was meant."""
 
     unguarded_fields: frozenset[str] = frozenset()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Too long is refused with its limit and how long it is, never cut
+        # (the text boxes carry no maxlength, which would cut a paste).
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages.setdefault("max_length", _too_long(field))
 
     def clean(self):
         cleaned = super().clean()
