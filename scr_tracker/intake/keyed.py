@@ -50,8 +50,9 @@ def digests(many) -> dict[bytes, str]:
 
 # Digits and letters people swap for one another in a name ("Sm1th", "J0nes",
 # "Smlth"): each group becomes one letter, in terms and in the text alike.
-SKELETON = str.maketrans("01i3457896", "olleastbgb")
-SKELETON_BYTES = bytes.maketrans(b"01i3457896", b"olleastbgb")
+_SWAPPED, _AS = "01i3457896", "olleastbgb"
+SKELETON = str.maketrans(_SWAPPED, _AS)
+SKELETON_BYTES = bytes.maketrans(_SWAPPED.encode(), _AS.encode())
 
 
 def skeleton(word: str) -> str:

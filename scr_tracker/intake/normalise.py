@@ -16,7 +16,7 @@ something was found costs nothing, whatever the text (no re-scan per finding).
 - every kind of dash becomes "-", brackets "(" or ")", slashes "/".
 
 ASCII text, the common case, is returned unchanged without any per-character
-work. Restricted terms and fingerprints fold further (keyed.words)."""
+work. Words for terms and fingerprints fold further (word_buffer)."""
 
 import json
 import sys
@@ -163,15 +163,6 @@ def _fold_table() -> dict[int, str]:
         if base != chr(code) and len(base) >= 1:
             table[code] = base
     return table
-
-
-def fold(normalised: str) -> str:
-    """Normalised text with accents removed, for words (terms and fingerprints).
-    May change the length: positions are never taken from it."""
-    if normalised.isascii():
-        return normalised
-    table = _fold_table()
-    return remap(normalised, non_ascii_characters(normalised), lambda c: table.get(ord(c), c))
 
 
 def original_span(text: str, start: int, end: int) -> tuple[int, int]:

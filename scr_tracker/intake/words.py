@@ -99,10 +99,11 @@ class Words:
     def positions(self, wanted: set[bytes]) -> np.ndarray:
         """Where the wanted words occur, in order (one C scan of the list per
         wanted word when they are few)."""
-        found = []
         if len(wanted) > 8:
             found = [i for i, word in enumerate(self.list) if word in wanted]
-        for word in wanted if len(wanted) <= 8 else ():
+            return np.array(found, dtype=np.int64)
+        found = []
+        for word in wanted:
             index = -1
             try:
                 while True:
