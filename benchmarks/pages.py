@@ -124,7 +124,6 @@ class World:
     """The growing data set, made through the project's models."""
 
     def __init__(self):
-        from django.contrib.auth.models import Group
         from django.test import Client
 
         from recommendations.models import Review
@@ -139,8 +138,8 @@ class World:
                 Agency.objects.create(name=f"Bench Agency {n}", short_name=f"BA{n}")
                 for n in range(1, AGENCIES + 1)
             ]
-        self.manager = User.objects.create_user("bench-manager")  # no password: force_login
-        self.manager.groups.add(Group.objects.get(name=BUSINESS_MANAGER))
+            # No password: force_login.
+            self.manager = User.objects.create_user("bench-manager", role=BUSINESS_MANAGER)
         self.client = Client()
         from benchmarks.database import sign_in
 

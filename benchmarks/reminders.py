@@ -37,7 +37,6 @@ def run(count):
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -61,17 +60,18 @@ def run(count):
             reference="BENCH R", title="Invented", kind="cspr", completed_year=2024,
             period_from_year=2019, period_to_year=2023, publication="published",
         )  # fmt: skip
-    users = Group.objects.get(name=AGENCY_USER)
-    for n, agency in enumerate(agencies):
-        for k in range(2):
-            User.objects.create_user(
-                f"bench-{n}-{k}", email=f"bench-{n}-{k}@example.invalid", agency=agency
-            ).groups.add(users)
-    manager = User.objects.create_user("bench-manager", email="bench-m@example.invalid")
-    manager.groups.add(Group.objects.get(name=BUSINESS_MANAGER))
-    User.objects.create_user("bench-manager-2", email="b2@example.invalid").groups.add(
-        Group.objects.get(name=BUSINESS_MANAGER)
-    )
+        for n, agency in enumerate(agencies):
+            for k in range(2):
+                User.objects.create_user(
+                    f"bench-{n}-{k}", email=f"bench-{n}-{k}@example.invalid", agency=agency,
+                    role=AGENCY_USER,
+                )  # fmt: skip
+        manager = User.objects.create_user(
+            "bench-manager", email="bench-m@example.invalid", role=BUSINESS_MANAGER
+        )
+        User.objects.create_user(
+            "bench-manager-2", email="b2@example.invalid", role=BUSINESS_MANAGER
+        )
     recs = Recommendation.objects.bulk_create(
         Recommendation(review=review, number=n, short_title="x", text="x", updated_by=system)
         for n in range(1, count // 5 + 2)

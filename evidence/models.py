@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
-from recommendations.models import Action
+from recommendations.models import Action, visible_reviews_q
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
 from scr_tracker.audit import AuditedHistory
@@ -51,10 +51,11 @@ class AgencyScopedQuerySet(models.QuerySet):
         for an agency user, none for anyone else. Scoped by the agency foreign
         key in the database, never by model-level permissions (guardian G1)."""
         role = role_of(user)
+        reviews = visible_reviews_q(user, "action__recommendation__review__")
         if role in (BUSINESS_MANAGER, EXECUTIVE):
-            return self
+            return self.filter(reviews)
         if role == AGENCY_USER and user.agency_id is not None:
-            return self.filter(agency=user.agency_id)
+            return self.filter(reviews, agency=user.agency_id)
         return self.none()
 
 
@@ -175,11 +176,18 @@ class SubmissionFileQuerySet(models.QuerySet):
         the submitting agency only once the file is clear of the intake checks;
         executives none (need to know)."""
         role = role_of(user)
+        reviews = visible_reviews_q(user, "submission__action__recommendation__review__")
         if role == BUSINESS_MANAGER:
-            return self.exclude(state__in=SubmissionFile.GONE)
+            return self.filter(reviews).exclude(state__in=SubmissionFile.GONE)
         if role == AGENCY_USER and user.agency_id is not None:
-            return self.filter(submission__agency=user.agency_id, state=SubmissionFile.State.CLEAR)
+            return self.filter(
+                reviews, submission__agency=user.agency_id, state=SubmissionFile.State.CLEAR
+            )
         return self.none()
+
+    def in_reviews_seen_by(self, user):
+        """Files of the reviews ``user`` may see (restricted ones when granted)."""
+        return self.filter(visible_reviews_q(user, "submission__action__recommendation__review__"))
 
 
 class SubmissionFile(models.Model):

@@ -50,7 +50,7 @@ def due_kinds(request, today):
 
 def recipients(request, audience):
     """The people a request's message of ``audience`` goes to (one query)."""
-    people = User.objects.filter(is_active=True, groups__name=audience)
+    people = User.objects.filter(is_active=True, role=audience)
     if audience == AGENCY_USER:
         people = people.filter(agency=request.agency_id)
     return people.order_by("pk")
@@ -62,9 +62,9 @@ class Audiences:
 
     def __init__(self):
         active = User.objects.filter(is_active=True).order_by("pk")
-        self.managers = list(active.filter(groups__name=BUSINESS_MANAGER))
+        self.managers = list(active.filter(role=BUSINESS_MANAGER))
         self.by_agency = {}
-        for person in active.filter(groups__name=AGENCY_USER, agency__isnull=False):
+        for person in active.filter(role=AGENCY_USER, agency__isnull=False):
             self.by_agency.setdefault(person.agency_id, []).append(person)
 
     def of(self, request, audience):

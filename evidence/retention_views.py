@@ -3,7 +3,6 @@ evidence due for disposal, and the approval that disposes of it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -12,21 +11,16 @@ from evidence.models import DisposalBatch
 from evidence.retention import DisposalRefused, dispose, retention_of, retention_of_reviews
 from evidence.retention_forms import DisposalForm, RetentionForm
 from recommendations.models import Review
-from scr_tracker.accounts.roles import is_business_manager
+from scr_tracker.accounts.capabilities import requires
 from scr_tracker.audit import changes_by
-
-
-def _managers_only(request):
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers manage retention and disposal.")
 
 
 @login_required
 @require_safe
+@requires("manage_retention")
 def retention(request):
-    _managers_only(request)
     ctx = {
-        "reviews": retention_of_reviews(),
+        "reviews": retention_of_reviews(reviews=Review.objects.visible_to(request.user)),
         "batches": DisposalBatch.objects.select_related("review", "approved_by")[:20],
     }
     return render(request, "evidence/retention.html", ctx)
@@ -34,9 +28,9 @@ def retention(request):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@requires("manage_retention")
 def retention_edit(request, pk):
-    _managers_only(request)
-    review = get_object_or_404(Review, pk=pk)
+    review = get_object_or_404(Review.objects.visible_to(request.user), pk=pk)
     form = RetentionForm(request.POST if request.method == "POST" else None, instance=review)
     if request.method == "POST" and form.is_valid():
         if not form.has_changes():
@@ -57,9 +51,9 @@ def retention_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@requires("manage_retention")
 def disposal(request, pk):
-    _managers_only(request)
-    review = get_object_or_404(Review, pk=pk)
+    review = get_object_or_404(Review.objects.visible_to(request.user), pk=pk)
     form = DisposalForm(request.POST if request.method == "POST" else None)
     state = retention_of(review)
     if request.method == "POST" and form.is_valid():

@@ -28,8 +28,9 @@ from evidence.models import (
     evidence_storage,
 )
 from recommendations.models import Action, Review
+from scr_tracker.accounts.capabilities import can, require, requires
 from scr_tracker.accounts.models import Agency
-from scr_tracker.accounts.roles import agency_scope, is_business_manager, is_executive
+from scr_tracker.accounts.roles import agency_scope
 from scr_tracker.audit import changes_by
 from scr_tracker.pagination import pagination
 
@@ -38,7 +39,7 @@ PER_PAGE = 50
 
 def may_read_content(user) -> bool:
     """Executives see evidence metadata only: no narrative, no files (need to know)."""
-    return not is_executive(user)
+    return can(user, "read_evidence_content")
 
 
 def _log(user, event, submission_id=None, file_id=None):
@@ -65,7 +66,6 @@ def submission_list(request):
         "pages": pagination(page, ""),
         "show_content": may_read_content(request.user),
         "can_submit": agency_scope(request.user) is not None,
-        "is_manager": is_business_manager(request.user),
     }
     return render(request, "evidence/submission_list.html", ctx)
 
@@ -83,13 +83,12 @@ def submission_detail(request, pk):
         "can_withdraw": agency_scope(request.user) == submission.agency_id
         and submission.state == Submission.State.SUBMITTED
         and not submission.disposed_at,
-        "can_review": is_business_manager(request.user)
+        "can_review": can(request.user, "review_evidence")
         and submission.state == Submission.State.SUBMITTED
         and not submission.disposed_at,
         "can_resubmit": agency_scope(request.user) == submission.agency_id
         and submission.state == Submission.State.RETURNED,
         "review_form": ReviewDecisionForm(),
-        "is_manager": is_business_manager(request.user),
     }
     return render(request, "evidence/submission_detail.html", ctx)
 
@@ -104,8 +103,7 @@ def file_download(request, pk):
         raise Http404("No such file.")
     if not SubmissionFile.objects.readable_by(request.user).filter(pk=pk).exists():
         _log(request.user, AccessLog.Event.DENIED, submission_id=upload.submission_id, file_id=pk)
-        if not may_read_content(request.user):
-            raise PermissionDenied("Executives see evidence details, not the files.")
+        require(request.user, "read_evidence_content")
         raise PermissionDenied("This file is held for a business manager to check, or rejected.")
     _log(request.user, AccessLog.Event.DOWNLOADED, upload.submission_id, upload.pk)
     response = FileResponse(
@@ -143,8 +141,7 @@ def submission_withdraw(request, pk):
 @require_POST
 def submission_review(request, pk):
     submission = _get_submission(request, pk)
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers review evidence.")
+    require(request.user, "review_evidence")
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         form = ReviewDecisionForm(request.POST)
@@ -162,7 +159,6 @@ def submission_review(request, pk):
                 "submission": submission,
                 "show_content": True,
                 "can_review": True,
-                "is_manager": True,
             }
             ctx.update(files=_files_for(request.user, submission), review_form=form)
             return render(request, "evidence/submission_detail.html", ctx, status=400)
@@ -197,9 +193,8 @@ def _still_in_scope(user, submission):
 
 @login_required
 @require_safe
+@requires("read_access_log")
 def access_log(request):
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers read the access log.")
     entries = AccessLog.objects.select_related("user")[:500]
     return render(request, "evidence/access_log.html", {"entries": entries})
 
@@ -218,13 +213,11 @@ def _files_for(user, submission):
 
 
 @login_required
+@requires("submit_evidence")
 def submission_create(request):
     """An agency user sends evidence for one of their agency's actions. The
     agency comes from the session; no field can name another."""
-    agency_id = agency_scope(request.user)
-    if agency_id is None:
-        raise PermissionDenied("Only agency users submit evidence.")
-    agency = Agency.objects.get(pk=agency_id)
+    agency = Agency.objects.get(pk=request.user.agency_id)
     if request.method == "POST":
         form = SubmissionForm(request.POST, request.FILES, agency=agency)
         submission = _save_submission(request.user, form) if form.is_valid() else None
@@ -296,11 +289,11 @@ def _save_submission(user, form):
 
 @login_required
 @require_safe
+@requires("review_evidence")
 def held_files(request):
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers check held files.")
     files = (
-        SubmissionFile.objects.filter(state=SubmissionFile.State.HELD)
+        SubmissionFile.objects.in_reviews_seen_by(request.user)
+        .filter(state=SubmissionFile.State.HELD)
         .select_related("submission__agency", "submission__action__recommendation__review")
         .order_by("uploaded_at", "pk")
     )
@@ -308,12 +301,16 @@ def held_files(request):
 
 
 @login_required
+@requires("review_evidence")
 def file_decision(request, pk):
     """A business manager releases a held file after checking it, or rejects it
     (its content is deleted; the record of it stays)."""
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers check held files.")
-    upload = SubmissionFile.objects.filter(pk=pk).select_related("submission").first()
+    upload = (
+        SubmissionFile.objects.in_reviews_seen_by(request.user)
+        .filter(pk=pk)
+        .select_related("submission")
+        .first()
+    )
     if upload is None:
         raise Http404("No such file.")
     if upload.state != SubmissionFile.State.HELD:
@@ -365,15 +362,13 @@ def request_list(request):
     ctx = {
         "requests": requests,
         "today": timezone.localdate(),
-        "is_manager": is_business_manager(request.user),
     }
     return render(request, "evidence/request_list.html", ctx)
 
 
 @login_required
+@requires("request_evidence")
 def request_create(request):
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers request evidence.")
     initial = {}
     action_id = request.GET.get("action", "")
     if action_id.isdigit():
@@ -381,7 +376,7 @@ def request_create(request):
     review = _review_for_request(request, action_id)
     if review is None:
         # First the review, then its actions: never every action of every review.
-        reviews = Review.objects.order_by("reference")
+        reviews = Review.objects.visible_to(request.user).order_by("reference")
         return render(request, "evidence/request_review_choice.html", {"reviews": reviews})
     form = AssuranceRequestForm(
         request.POST if request.method == "POST" else None, initial=initial, review=review
@@ -400,32 +395,38 @@ def request_create(request):
         )
         return redirect("evidence:request_list")
     status = 400 if form.errors else 200
-    ctx = {"form": form, "review": review, "reviews_count": Review.objects.count()}
+    reviews_count = Review.objects.visible_to(request.user).count()
+    ctx = {"form": form, "review": review, "reviews_count": reviews_count}
     return render(request, "evidence/request_form.html", ctx, status=status)
 
 
 def _review_for_request(request, action_id):
     """The review whose actions the request form lists: the one named, the one
     of the action named (in the link or the form sent), or the only review."""
+    visible = Review.objects.visible_to(request.user)
     chosen = request.GET.get("review", "") or request.POST.get("review", "")
     if chosen.isdigit():
-        return Review.objects.filter(pk=chosen).first()
+        return visible.filter(pk=chosen).first()
     sent = request.POST.get("action", "") or action_id
     if sent.isdigit():
-        found = Review.objects.filter(recommendations__actions=sent).first()
+        found = visible.filter(recommendations__actions=sent).first()
         if found is not None:
             return found
-    reviews = list(Review.objects.all()[:2])
+    reviews = list(visible[:2])
     return reviews[0] if len(reviews) == 1 else None
 
 
 @login_required
 @require_POST
+@requires("request_evidence")
 def request_cancel(request, pk):
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers cancel requests.")
     with transaction.atomic():
-        asked = AssuranceRequest.objects.select_for_update().filter(pk=pk).first()
+        asked = (
+            AssuranceRequest.objects.visible_to(request.user)
+            .select_for_update(of=("self",))
+            .filter(pk=pk)
+            .first()
+        )
         if asked is None:
             raise Http404("No such request.")
         if asked.state != AssuranceRequest.State.OPEN:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from recommendations.grants import RecommendationGrant, ReviewGrant
 from recommendations.models import (
     Action,
     RatingDefinition,
@@ -8,6 +9,14 @@ from recommendations.models import (
     SignOff,
 )
 from scr_tracker.admin import AuditedAdmin, ReadOnlyAuditedAdmin
+
+
+@admin.register(ReviewGrant, RecommendationGrant)
+class GrantAdmin(ReadOnlyAuditedAdmin):
+    """Read-only: grants are made and revoked in the tracker, with a reason."""
+
+    list_display = ["content_object", "user", "permission"]
+    list_select_related = ["content_object", "user", "permission"]
 
 
 @admin.register(Review)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,8 +10,8 @@ from django.utils import timezone
 from recommendations import importer
 from recommendations.forms import ImportForm
 from recommendations.models import Action, Recommendation, Review
+from scr_tracker.accounts.capabilities import requires
 from scr_tracker.accounts.models import Agency
-from scr_tracker.accounts.roles import is_business_manager
 from scr_tracker.audit import changes_by
 
 SALT = "recommendations.import"
@@ -20,9 +19,8 @@ PREVIEW_SECONDS = 60 * 60
 
 
 @login_required
+@requires("import_plans")
 def import_plan(request):
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers import action plans.")
     if request.method == "POST" and "payload" in request.POST:
         return _confirm(request)
     form = ImportForm(

@@ -4,9 +4,28 @@ from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from recommendations.grants import RecommendationGrant, ReviewGrant
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import AGENCY_USER, role_of
 from scr_tracker.audit import AuditedHistory
+
+
+def visible_reviews_q(user, path: str = "") -> Q:
+    """Reviews ``user`` may see (through ``path`` to a review): every review
+    that is not restricted, and restricted ones granted to them by name. Read
+    inside the query that uses it: no query of its own."""
+    granted = ReviewGrant.objects.filter(user=user.pk, permission__codename="view_review").values(
+        "content_object"
+    )
+    return Q(**{f"{path}is_restricted": False}) | Q(**{f"{path}pk__in": granted})
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reviews the person may see: restricted ones only when granted."""
+        if role_of(user) is None:
+            return self.none()
+        return self.filter(visible_reviews_q(user))
 
 
 class Review(models.Model):
@@ -60,7 +79,16 @@ class Review(models.Model):
         blank=True,
         help_text="While this says why, no evidence about the review is disposed of.",
     )
+    is_restricted = models.BooleanField(
+        "restricted",
+        default=False,
+        help_text=(
+            "Seen only by the people granted access to it, whatever their role: for example "
+            "a domestic homicide review before publication, or one under criminal proceedings."
+        ),
+    )
 
+    objects = ReviewQuerySet.as_manager()
     history = AuditedHistory()
 
     class Meta:
@@ -166,17 +194,25 @@ class RatingDefinition(models.Model):
 class RecommendationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Recommendations the user may read: all for business managers and
-        executives, those with an action for their agency for agency users."""
+        executives, those with an action for their agency for agency users, and
+        those they lead; of a restricted review, only when granted it."""
         role = role_of(user)
         if role is None:
             return self.none()
-        if role == AGENCY_USER:
-            if user.agency_id is None:
-                return self.none()
-            return self.filter(
-                Exists(Action.objects.filter(recommendation=OuterRef("pk"), agency=user.agency_id))
-            )
-        return self
+        mine = self.filter(visible_reviews_q(user, "review__"))
+        if role != AGENCY_USER:
+            return mine
+        led = Exists(
+            RecommendationGrant.objects.filter(content_object=OuterRef("pk"), user=user.pk)
+        )
+        if user.agency_id is None:
+            return mine.filter(led)
+        ours = Exists(Action.objects.filter(recommendation=OuterRef("pk"), agency=user.agency_id))
+        return mine.filter(ours | led)
+
+    def led_by(self, user):
+        """The recommendations ``user`` is the named lead of."""
+        return self.filter(grants__user=user.pk, grants__permission__codename="lead_recommendation")
 
     def for_list(self):
         return self.select_related("review").order_by("review__reference", "number")
@@ -259,6 +295,9 @@ class Recommendation(models.Model):
 
     class Meta:
         ordering = ["review", "number"]
+        permissions = [
+            ("lead_recommendation", "Lead: rate the recommendation and give its actions"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "number"],
@@ -352,6 +391,12 @@ class Recommendation(models.Model):
         return sorted({action.agency for action in self.actions.all()}, key=lambda a: a.name)
 
 
+class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Actions of the recommendations the user may read."""
+        return self.filter(recommendation__in=Recommendation.objects.visible_to(user))
+
+
 class Action(models.Model):
     """What one agency must do for one recommendation: the unit an agency is
     accountable for, and the unit its evidence answers."""
@@ -388,6 +433,7 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ActionQuerySet.as_manager()
     history = AuditedHistory()
 
     class Meta:

@@ -17,7 +17,7 @@ from recommendations.concurrency import versioned_edit
 from recommendations.forms import AssureWithoutEvidenceForm, SignOffForm
 from recommendations.models import Action, Rating, Recommendation, SignOff, rests_on
 from recommendations.views import edit_recommendation
-from scr_tracker.accounts.roles import is_business_manager, is_executive
+from scr_tracker.accounts.capabilities import require, requires
 from scr_tracker.audit import changes_by
 
 
@@ -32,13 +32,13 @@ def _scoped(user, pk):
 
 
 @login_required
+@requires("assure_actions")
 def action_assure(request, pk):
     """A business manager records that an action is assured although no evidence
     was accepted for it, and why. It is shown as such wherever assurance is."""
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers decide that an action is assured.")
     action = get_object_or_404(
-        Action.objects.select_related("recommendation__review", "agency"), pk=pk
+        Action.objects.visible_to(request.user).select_related("recommendation__review", "agency"),
+        pk=pk,
     )
 
     def apply(current, form):
@@ -69,8 +69,7 @@ def sign_off(request, pk):
     """A business manager signs a recommendation off as Complete once every
     action is assured; the sign-off says what each assurance rests on."""
     rec = _scoped(request.user, pk)
-    if not is_business_manager(request.user):
-        raise PermissionDenied("Only business managers sign recommendations off.")
+    require(request.user, "sign_off")
     actions = list(rec.actions.select_related("agency").order_by("agency__name", "pk"))
     waiting = [a for a in actions if a.state != Action.State.ASSURED]
     template = "recommendations/sign_off_form.html"
@@ -127,7 +126,8 @@ def partner_sign_off(request, pk):
     recommendation a business manager has signed off."""
     rec = _scoped(request.user, pk)
     agency = request.user.agency
-    if not is_executive(request.user) or agency is None or not agency.is_statutory_partner:
+    require(request.user, "partner_sign_off")
+    if agency is None or not agency.is_statutory_partner:
         raise PermissionDenied("Only executives of the statutory partners add a sign-off.")
     with transaction.atomic():
         rec = Recommendation.objects.select_for_update().get(pk=rec.pk)

@@ -19,13 +19,8 @@ from recommendations.models import (
     SignOff,
 )
 from recommendations.timeline import as_seen_by, entries, newest_first
-from scr_tracker.accounts.roles import (
-    AGENCY_USER,
-    agency_scope,
-    is_business_manager,
-    is_executive,
-    role_of,
-)
+from scr_tracker.accounts.capabilities import can, require, requires
+from scr_tracker.accounts.roles import AGENCY_USER, agency_scope, role_of
 from scr_tracker.audit import changes_by
 from scr_tracker.navigation import home_route
 
@@ -50,11 +45,6 @@ ACTION_FIELDS = {
 def _get_recommendation(user, pk):
     """A recommendation through the user's scope: outside it is 404."""
     return get_object_or_404(Recommendation.objects.visible_to(user).for_list(), pk=pk)
-
-
-def _require_manager(user, doing):
-    if not is_business_manager(user):
-        raise PermissionDenied(f"Only business managers {doing}.")
 
 
 @login_required
@@ -91,7 +81,7 @@ def recommendation_detail(request, pk):
         sign_off_state = "Not signed off"
     else:
         sign_off_state = NEEDS_SIGNING_OFF_AGAIN if needs_resign_off else SIGNED_OFF
-    agency = request.user.agency if is_executive(request.user) else None
+    agency = request.user.agency if can(request.user, "partner_sign_off") else None
     ctx = {
         "recommendation": rec,
         "sign_offs": sign_offs,
@@ -116,7 +106,8 @@ def recommendation_detail(request, pk):
             ),
         ),
         "rating_definitions": RatingDefinition.objects.all(),
-        "is_manager": is_business_manager(request.user),
+        "may_rate": can(request.user, "rate", rec),
+        "may_assign_actions": can(request.user, "assign_actions", rec),
         "my_agency": agency_scope(request.user),
         **pages.context("recommendation", request, recommendation=rec),
     }
@@ -161,7 +152,7 @@ def edit_recommendation(
 @login_required
 def rating_change(request, pk):
     rec = _get_recommendation(request.user, pk)
-    _require_manager(request.user, "change ratings")
+    require(request.user, "rate", rec)
 
     def apply(current, cleaned):
         current.rating = cleaned["rating"]
@@ -185,7 +176,7 @@ def rating_change(request, pk):
 @login_required
 def target_date_change(request, pk):
     rec = _get_recommendation(request.user, pk)
-    _require_manager(request.user, "change target dates")
+    require(request.user, "rate", rec)
 
     def apply(current, cleaned):
         if current.original_target_date is None:
@@ -209,7 +200,7 @@ def target_date_change(request, pk):
 @login_required
 def action_create(request, pk):
     rec = _get_recommendation(request.user, pk)
-    _require_manager(request.user, "assign actions")
+    require(request.user, "assign_actions", rec)
     form = ActionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         agency = form.cleaned_data["agency"]
@@ -228,9 +219,11 @@ def action_create(request, pk):
 
 @login_required
 def action_edit(request, pk):
-    _require_manager(request.user, "edit actions")
-    action = get_object_or_404(Action.objects.select_related("recommendation__review"), pk=pk)
+    action = get_object_or_404(
+        Action.objects.visible_to(request.user).select_related("recommendation__review"), pk=pk
+    )
     rec = action.recommendation
+    require(request.user, "assign_actions", rec)
 
     def apply(current, form):
         for name in ("agency", "description", "due_date"):
@@ -262,11 +255,10 @@ def action_edit(request, pk):
 
 @login_required
 @require_safe
+@requires("submit_evidence")
 def my_actions(request):
     """An agency user's home: their agency's actions, soonest due first."""
-    agency_id = agency_scope(request.user)
-    if agency_id is None:
-        raise PermissionDenied("This page lists an agency's own actions.")
+    agency_id = request.user.agency_id
     actions = (
         Action.objects.filter(agency=agency_id)
         .select_related("recommendation__review")
@@ -283,15 +275,15 @@ def my_actions(request):
 
 @login_required
 @require_safe
+@requires("edit_rating_definitions")
 def rating_definitions(request):
-    _require_manager(request.user, "edit the rating definitions")
     ctx = {"rating_definitions": RatingDefinition.objects.all()}
     return render(request, "recommendations/rating_definitions.html", ctx)
 
 
 @login_required
+@requires("edit_rating_definitions")
 def rating_definition_edit(request, rating):
-    _require_manager(request.user, "edit the rating definitions")
     definition = get_object_or_404(RatingDefinition, rating=rating)
     label = Rating(definition.rating).label
 

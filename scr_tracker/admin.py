@@ -1,5 +1,6 @@
-"""The admin base class every tracked model uses: history, object permissions,
-and a reason for every change.
+"""The admin base class every tracked model uses: history and a reason for
+every change. Object permissions (django-guardian grants) are made in the
+tracker only, where each has who and why in its history.
 
 The admin is for break-glass administration; day-to-day work happens in the
 tracker's own pages. History in the admin is read-only (no revert).
@@ -7,7 +8,6 @@ tracker's own pages. History in the admin is read-only (no revert).
 
 from django import forms
 from django.contrib import admin
-from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from scr_tracker.audit import changes_by
@@ -24,7 +24,7 @@ class ChangeReasonForm(GuardedFormMixin, forms.ModelForm):
     )
 
 
-class AuditedAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
+class AuditedAdmin(SimpleHistoryAdmin):
     form = ChangeReasonForm
 
     def save_model(self, request, obj, form, change):

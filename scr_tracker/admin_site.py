@@ -17,3 +17,14 @@ class BreakGlassAdminSite(admin.AdminSite):
 
 class TrackerAdminConfig(AdminConfig):
     default_site = "scr_tracker.admin_site.BreakGlassAdminSite"
+
+    def ready(self):
+        super().ready()  # every app's admin module is loaded by now
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # Second-factor devices hold secrets: never shown or made in the admin.
+        # A person sets their own up in the tracker.
+        for model in (TOTPDevice, StaticDevice):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)

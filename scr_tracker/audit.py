@@ -67,7 +67,10 @@ def _history_user(instance, request, **kwargs):
 class AuditedHistory(HistoricalRecords):
     """HistoricalRecords that never writes a blank "who" or "why"."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, quiet_fields=(), **kwargs):
+        # A save that writes only these fields (``update_fields``) records no
+        # history: e.g. a person's last sign-in time.
+        self.quiet_fields = frozenset(quiet_fields)
         kwargs.setdefault("get_user", _history_user)
         # Keep the user link: accounts are deactivated, never deleted.
         kwargs.setdefault("user_related_name", "+")
@@ -81,7 +84,17 @@ class AuditedHistory(HistoricalRecords):
             signals.pre_save.connect(self._check_before_save, sender=sender, weak=False)
             signals.pre_delete.connect(self._check_before_delete, sender=sender, weak=False)
 
-    def _check_before_save(self, instance, raw=False, **kwargs):
+    def _is_quiet(self, update_fields):
+        return bool(self.quiet_fields and update_fields and set(update_fields) <= self.quiet_fields)
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if self._is_quiet(kwargs.get("update_fields")):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def _check_before_save(self, instance, raw=False, update_fields=None, **kwargs):
+        if self._is_quiet(update_fields):
+            return
         if raw:
             raise MissingAuditContext(
                 f"{type(instance).__name__}: loaddata writes no history; use the load_review "

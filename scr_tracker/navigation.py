@@ -1,8 +1,13 @@
-"""The service navigation: the pages each role works from, in order."""
+"""The service navigation: the pages each role works from, in order. A page
+whose view requires a capability (accounts/capabilities.py) is listed only for
+people who have it, so the declaration decides the menu too."""
+
+from functools import cache
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import resolve, reverse
 
+from scr_tracker.accounts.capabilities import can
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
 
 # role -> (label, route name); the first is the role's home page.
@@ -15,6 +20,7 @@ PAGES = {
         ("Held files", "evidence:held_files"),
         ("Restricted registers", "intake:register"),
         ("Access log", "evidence:access_log"),
+        ("People", "people:people"),
         ("Retention", "evidence:retention"),
         ("Notifications", "evidence:notification_list"),
     ],
@@ -34,8 +40,22 @@ PAGES = {
 }
 
 
+@cache
+def _capability_of(route_name):
+    return getattr(resolve(reverse(route_name)).func, "capability", None)
+
+
+def pages_for(user):
+    """(label, route name) of the pages ``user`` works from."""
+    return [
+        (label, name)
+        for label, name in PAGES.get(role_of(user), [])
+        if _capability_of(name) is None or can(user, _capability_of(name))
+    ]
+
+
 def home_route(user):
-    pages = PAGES.get(role_of(user))
+    pages = pages_for(user)
     return pages[0][1] if pages else None
 
 
@@ -46,7 +66,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": [], **names}
-    items = [(label, reverse(name)) for label, name in PAGES.get(role_of(user), [])]
+    items = [(label, reverse(name)) for label, name in pages_for(user)]
     # The current item is the longest URL that the path starts with.
     current = max((url for _, url in items if request.path.startswith(url)), key=len, default="")
     return {"navigation": [(label, url, url == current) for label, url in items], **names}

@@ -32,6 +32,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "scr_tracker.admin_site.TrackerAdminConfig",  # django.contrib.admin, break-glass only
+    # Before django.contrib.auth, so that its createsuperuser (which records
+    # who and why in the person's history) is the one manage.py runs.
+    "scr_tracker.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,7 +47,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "scr_tracker.accounts",
     "recommendations",
     "evidence",
     "scr_tracker.intake",
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "scr_tracker.navigation.navigation",
             ],
             "libraries": {"govuk": "scr_tracker.govuk"},
+            "builtins": ["scr_tracker.accounts.capability_tags"],
         },
     },
 ]
@@ -238,6 +241,8 @@ EVIDENCE_RETENTION_YEARS = env_int("EVIDENCE_RETENTION_YEARS", 6, minimum=1)
 # on board packs and on the public summary.
 PARTNERSHIP_NAME = env_str("PARTNERSHIP_NAME") or "Walsall Safeguarding Partnership"
 SERVICE_NAME = env_str("SERVICE_NAME") or "Recommendation tracker"
+# How long an invitation's link to choose a password works (docs/people.md).
+INVITE_DAYS = env_int("INVITE_DAYS", 7, minimum=1)
 # The address people use to reach the tracker, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from recommendations.views import home
-from scr_tracker.accounts import sessions, two_factor
+from scr_tracker.accounts import people, sessions, two_factor
 from scr_tracker.accounts.throttling import throttled_password_reset
 
 password_reset = throttled_password_reset(
@@ -27,6 +27,12 @@ urlpatterns = [
         name="two_factor_recovery_codes",
     ),
     path("accounts/password-reset/", password_reset, name="password_reset"),
+    # An invitation's link (signed out, like password reset).
+    path(
+        "accounts/welcome/<uidb64>/<token>/",
+        people.ChoosePassword.as_view(),
+        name="choose_password",
+    ),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -46,6 +52,7 @@ urlpatterns = [
     path("recommendations/", include("recommendations.urls")),
     path("evidence/", include("evidence.urls")),
     path("restricted/", include("scr_tracker.intake.urls")),
+    path("people/", include("scr_tracker.accounts.urls")),
     path("", include("scr_tracker.operations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,6 @@ attributed to the system account with the reason "Test setup"."""
 import hashlib
 import itertools
 
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
 from evidence.models import Submission, SubmissionFile
@@ -28,15 +27,20 @@ def make_agency(name=None, **fields):
 
 
 def make_user(role=None, agency=None, username=None, **fields):
-    user = User.objects.create_user(
-        username=username or f"user{next(_counter)}",
-        password="correct horse battery staple",
-        agency=agency,
-        **fields,
-    )
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
+    with setup_changes():
+        return User.objects.create_user(
+            username=username or f"user{next(_counter)}",
+            password="correct horse battery staple",
+            agency=agency,
+            role=role or "",
+            **fields,
+        )
+
+
+def make_superuser(username, password):
+    """A break-glass superuser (the admin only; no role in the tracker)."""
+    with setup_changes():
+        return User.objects.create_superuser(username, password=password)
 
 
 def make_review(reference=None, **fields):

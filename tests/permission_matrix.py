@@ -73,6 +73,8 @@ MATRIX = {
     "password_reset_done": (None, {"GET": ANYONE, "POST": NOWHERE}),
     "password_reset_confirm": ("reset", {"GET": ANYONE, "POST": ANYONE}),  # an invalid link
     "password_reset_complete": (None, {"GET": ANYONE, "POST": NOWHERE}),
+    # An invitation's link, signed out: an invalid one says so (200).
+    "choose_password": ("reset", {"GET": ANYONE, "POST": ANYONE}),
     # Agency users are sent to their own home page.
     "reporting:dashboard": (
         None,
@@ -95,7 +97,12 @@ MATRIX = {
         "recommendation",
         {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
     ),
-    "recommendations:action_edit": ("action", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    # Actions are looked up in the person's scope first: agency A cannot see
+    # agency B's recommendation, so its action is 404 to them.
+    "recommendations:action_edit": (
+        "action",
+        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+    ),
     "recommendations:action_assure": ("action", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "recommendations:recommendation_detail": (
         "recommendation",
@@ -161,6 +168,19 @@ MATRIX = {
     "evidence:retention": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
     "evidence:retention_edit": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "evidence:disposal": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    # People and agencies: business managers (manage_people). Switching an
+    # account off or on needs a reason (400 without); inviting again a person
+    # who chose a password says so and goes back (302).
+    "people:people": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "people:invite": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "people:person": ("person", {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "people:edit": ("person", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "people:switch_off": ("person", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "people:switch_on": ("person", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "people:resend_invitation": ("person", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
+    "people:agencies": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "people:agency_add": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "people:agency_edit": ("agency", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     # For load balancers: up or down per part, nothing more, signed in or not.
     "health": (None, {"GET": ANYONE, "POST": NOWHERE}),
     "admin:login": (None, {"GET": ANYONE, "POST": ANYONE}),

@@ -91,6 +91,7 @@ PAGES = {
         ("Check your email", goto("password_reset_done")),
         ("Reset link expired", goto("password_reset_confirm", "MQ", "not-a-token")),
         ("Password changed", goto("password_reset_complete")),
+        ("Invitation expired", goto("choose_password", "MQ", "not-a-token")),
     ],
     "manager": [
         ("Dashboard", goto("reporting:dashboard")),
@@ -195,6 +196,22 @@ PAGES = {
             then_submit(goto("two_factor_setup"), "Confirm"),
         ),
         ("Recovery codes", set_up_the_app_again),
+        ("People", goto("people:people")),
+        ("People, filtered", goto("people:people", query="?role=agency_user&state=on")),
+        ("A person", goto("people:person", "person")),
+        ("Invite a person", goto("people:invite")),
+        ("Invite a person, empty", then_submit(goto("people:invite"), "Send the invitation")),
+        ("Change a person", goto("people:edit", "person")),
+        ("Switch an account off", goto("people:switch_off", "person")),
+        (
+            "Switch an account off, no reason",
+            then_submit(goto("people:switch_off", "person"), "Switch the account off"),
+        ),
+        ("Switch an account on", goto("people:switch_on", "person")),
+        ("Agencies", goto("people:agencies")),
+        ("Add an agency", goto("people:agency_add")),
+        ("Add an agency, empty", then_submit(goto("people:agency_add"), "Save the agency")),
+        ("Change an agency", goto("people:agency_edit", "agency")),
         ("Import an action plan", goto("recommendations:import_plan")),
         (
             "Import an action plan, empty",
@@ -247,6 +264,7 @@ NOT_PAGES = {
     "intake:term_remove",
     "intake:document_remove",
     "evidence:request_cancel",
+    "people:resend_invitation",
     "recommendations:partner_sign_off",
     "reporting:board_pack_pdf",
     "reporting:board_pack_xlsx",
@@ -295,7 +313,8 @@ def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_u
 
     for user in (manager, agency_a_user, executive):
         user.email = f"{user.username}@example.invalid"
-        user.save()
+        with factories.setup_changes():
+            user.save()
     reminders.run(today=today + datetime.timedelta(days=30))
     return {
         "recs": recs,
@@ -309,15 +328,17 @@ def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_u
         "assured_rec": recs[3].pk,
         "snapshot": frozen.pk,
         "request": request.pk,
+        "person": agency_a_user.pk,
+        "agency": agency_a.pk,
         "red": RatingDefinition.objects.get(rating="red").rating,
-        "other_manager": factories.make_user("Business managers", username="manager-2"),
+        "other_manager": factories.make_user("business_manager", username="manager-2"),
         "users": {
             "anon": None,
             "manager": manager,
             "executive": executive,
             "agency_a": agency_a_user,
             "agency_empty": factories.make_user(AGENCY_USER, agency=empty_agency),
-            "unverified": _with_app(factories.make_user("Business managers", username="half")),
+            "unverified": _with_app(factories.make_user("business_manager", username="half")),
         },
     }
 

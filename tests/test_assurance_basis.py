@@ -52,7 +52,7 @@ def test_the_edit_form_cannot_make_an_action_assured(manager_client, action_a):
 
 
 def test_accepting_evidence_assures_the_action_by_evidence(manager_client, action_a, agency_a):
-    user = factories.make_user("Agency users", agency=agency_a)
+    user = factories.make_user("agency_user", agency=agency_a)
     _accept(manager_client, action_a, user)
     action_a.refresh_from_db()
     assert (action_a.state, action_a.assurance, action_a.assurance_reason) == (
@@ -131,7 +131,7 @@ def test_the_sign_off_says_what_it_rests_on(manager_client, agency_a, agency_b):
     rec = factories.make_recommendation()
     by_evidence = factories.make_action(rec, agency_a)
     by_decision = factories.make_action(rec, agency_b)
-    _accept(manager_client, by_evidence, factories.make_user("Agency users", agency=agency_a))
+    _accept(manager_client, by_evidence, factories.make_user("agency_user", agency=agency_a))
     _assure(manager_client, by_decision)
     page = manager_client.get(reverse("recommendations:sign_off", args=[rec.pk]))
     shown = rows_by(page.content.decode(), "data-assured")

@@ -27,7 +27,8 @@ def people(agency_a, agency_a_user, manager, settings):
     settings.FLAG_AFTER_DAYS = 28
     for user, address in [(agency_a_user, "a@example.invalid"), (manager, "bm@example.invalid")]:
         user.email = address
-        user.save()
+        with factories.setup_changes():
+            user.save()
     colleague = factories.make_user(AGENCY_USER, agency=agency_a, email="a2@example.invalid")
     return {"agency": [agency_a_user, colleague], "manager": manager}
 

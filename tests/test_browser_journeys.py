@@ -43,7 +43,8 @@ def w6_recs(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_
     factories.make_submission(action_b, agency_b_user, summary="Agency B's own invented summary")
     for user, name in [(manager, "Morgan Manager"), (executive, "Erin Executive")]:
         user.first_name, user.last_name = name.split()
-        user.save()
+        with factories.setup_changes():
+            user.save()
     return recs
 
 

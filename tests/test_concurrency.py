@@ -18,9 +18,10 @@ from tests import factories, snapshot
 def two_managers():
     clients = []
     for name, full in [("bm-1", "Bea One"), ("bm-2", "Ben Two")]:
-        user = factories.make_user(BUSINESS_MANAGER, username=name)
-        user.first_name, user.last_name = full.split()
-        user.save()
+        first, last = full.split()
+        user = factories.make_user(
+            BUSINESS_MANAGER, username=name, first_name=first, last_name=last
+        )
         client = Client()
         client.force_login(user)
         clients.append(client)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tests import factories
+
 FRONTEND = Path(settings.BASE_DIR) / "frontend"
 BUILT = Path(settings.BASE_DIR) / "scr_tracker" / "static" / "tracker"
 
@@ -63,7 +65,9 @@ def test_not_found_and_forbidden_pages_are_in_the_service_design(client, agency_
     assert "govuk-generic-header" in missing.content.decode()
     refused = client.get(reverse("evidence:held_files"))
     assert refused.status_code == 403
-    assert "Only business managers check held files." in refused.content.decode()
+    assert "Your role does not let you review evidence, or release or reject held files." in (
+        refused.content.decode()
+    )
 
 
 def test_the_server_error_page_stands_alone():
@@ -76,7 +80,8 @@ def test_the_server_error_page_stands_alone():
 
 def test_password_reset_sends_a_link_by_email(client, manager, mailoutbox):
     manager.email = "manager@example.invalid"
-    manager.save()
+    with factories.setup_changes():
+        manager.save()
     response = client.post(reverse("password_reset"), {"email": manager.email})
     assert response.status_code == 302
     assert len(mailoutbox) == 1

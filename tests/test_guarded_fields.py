@@ -15,6 +15,12 @@ from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
 from recommendations.concurrency import VersionedFormMixin
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import Action
+from scr_tracker.accounts.people_forms import (
+    AccountStateForm,
+    AgencyForm,
+    ChoosePasswordForm,
+    InviteForm,
+)
 from scr_tracker.accounts.two_factor import CodeForm
 from scr_tracker.admin import ChangeReasonForm
 from scr_tracker.audit import changes_by, system_user
@@ -60,13 +66,26 @@ def project_forms():
 def test_every_project_form_runs_the_guard():
     # The term form's input is the term to keep out; the dashboard's filters take
     # no free text (choices and a date); the version mixin is only a part of
-    # forms that are guarded; a second-factor code is checked and never stored.
+    # forms that are guarded; a second-factor code and a chosen password are
+    # checked and never stored as text.
     unguarded = {f for f in project_forms() if not issubclass(f, GuardedFormMixin)}
-    assert unguarded == {RestrictedTermForm, DashboardFilterForm, VersionedFormMixin, CodeForm}
+    assert unguarded == {
+        RestrictedTermForm,
+        DashboardFilterForm,
+        VersionedFormMixin,
+        CodeForm,
+        ChoosePasswordForm,
+    }
 
 
 DATE = {"target_date_day": "1", "target_date_month": "6", "target_date_year": "2030"}
 DUE = {"due_date_day": "1", "due_date_month": "6", "due_date_year": "2030"}
+PERSON = {
+    "first_name": "Invented",
+    "last_name": "Officer",
+    "email": "invented.officer@example.invalid",
+    "role": "executive",
+}
 
 
 def form_cases(agency):
@@ -118,6 +137,10 @@ def form_cases(agency):
         (lambda d: SubmissionForm(d, agency=agency), "summary", submission),
         (lambda d: SubmissionForm(d, agency=agency), "impact", submission),
         (RestrictedDocumentForm, "label", {"label": "Final report"}),
+        (InviteForm, "reason", {**PERSON, "reason": "Joined the team."}),
+        (InviteForm, "last_name", {**PERSON, "reason": "Joined the team."}),
+        (AccountStateForm, "reason", {"reason": "Left the council."}),
+        (AgencyForm, "name", {"name": "Invented Trust", "short_name": "IT", "reason": "New."}),
         (
             lambda d: _admin_form(Action)(d),
             "change_reason",
@@ -137,7 +160,7 @@ def _admin_form(model):
     return admin.site._registry[model].get_form(None, fields=["description", "state"])
 
 
-@pytest.mark.parametrize("case", range(12))
+@pytest.mark.parametrize("case", range(16))
 @pytest.mark.parametrize("identifier", IDENTIFIERS)
 def test_the_guard_fires_on_every_form_field(agency_a, case, identifier):
     make_form, field, data = form_cases(agency_a)[case]
@@ -183,9 +206,8 @@ def test_a_save_of_state_fields_runs_no_text_check_and_a_text_field_does(action_
 
 
 def test_a_change_reason_with_an_identifier_is_refused_in_the_admin(action_a):
-    from scr_tracker.accounts.models import User
 
-    admin_user = User.objects.create_superuser("breakglass", password="x" * 20)
+    admin_user = factories.make_superuser("breakglass", password="x" * 20)
     client = Client()
     client.force_login(admin_user)
     before = snapshot.take()

@@ -6,13 +6,14 @@ from django.db import transaction
 
 from evidence.models import AssuranceRequest, Submission, SubmissionFile
 from recommendations.models import Action, RatingDefinition, Recommendation, Review, SignOff
-from scr_tracker.accounts.models import Agency
+from scr_tracker.accounts.models import Agency, User
 from scr_tracker.audit import SYSTEM_USERNAME, MissingAuditContext, changes_by
 from tests import factories, snapshot
 
 # model -> (factory making a fresh object, a field to change, its new value)
 TRACKED = {
     Agency: (factories.make_agency, "short_name", "Renamed"),
+    User: (factories.make_user, "role", "executive"),
     Review: (factories.make_review, "title", "Retitled review"),
     Recommendation: (factories.make_recommendation, "rating_rationale", "Rationale"),
     Action: (factories.make_action, "state", Action.State.IN_PROGRESS),
@@ -38,7 +39,10 @@ def test_every_model_of_the_project_is_tracked():
         # Logs and frozen records: never changed, so nothing to track.
         and model.__name__
         not in {
-            "User",
+            # Made and revoked, never changed: their history is tested in
+            # tests/test_people_and_grants.py.
+            "ReviewGrant",
+            "RecommendationGrant",
             "AccessLog",
             "Notification",
             "BoardSnapshot",

@@ -20,11 +20,12 @@ def test_board_snapshots_become_board_packs_and_assured_actions_say_by_what(migr
     before = [
         ("recommendations", "0004_historicalrecommendation_impact_review_date_and_more"),
         ("evidence", "0004_assurancerequest_historicalassurancerequest_and_more"),
+        ("accounts", "0006_sign_in_event_reset"),
         ("reporting", None),
     ]
     executor.migrate(before)
     try:
-        _old_world_then_migrate(executor.loader.project_state(before[:2]).apps)
+        _old_world_then_migrate(executor.loader.project_state(before[:3]).apps)
     finally:
         # Whatever happened, leave the database fully migrated for the next test.
         executor = MigrationExecutor(connection)
@@ -98,3 +99,55 @@ def _old_world_then_migrate(old):
     decided = NewAction.objects.get(pk=by_hand.pk)
     assert decided.assurance == "decision"
     assert decided.assurance_reason.startswith("Set to Assured by hand")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_move_from_groups_to_the_person_with_a_history_row(migrated_data):
+    """Each person's role group becomes their role; an agency user without an
+    agency gets no role (they saw nothing); the role groups and their model
+    permissions are removed."""
+    executor = MigrationExecutor(connection)
+    before = [("accounts", "0006_sign_in_event_reset")]
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        Group = old.get_model("auth", "Group")
+        User = old.get_model("accounts", "User")
+        Agency = old.get_model("accounts", "Agency")
+        agency = Agency.objects.create(name="Invented agency", short_name="IA")
+        groups = {
+            name: Group.objects.get_or_create(name=name)[0]
+            for name in ("Business managers", "Agency users", "Executives")
+        }
+        people = {
+            "bm": ("Business managers", None),
+            "officer": ("Agency users", agency),
+            "stray": ("Agency users", None),
+            "exec": ("Executives", agency),
+        }
+        for username, (group, where) in people.items():
+            person = User.objects.create(username=f"migration-{username}", agency=where)
+            person.groups.add(groups[group])
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        from django.contrib.auth.models import Group as NewGroup
+
+        from scr_tracker.accounts.models import User as NewUser
+
+        roles = {
+            u.username: (u.role, u.agency_id)
+            for u in NewUser.objects.filter(username__startswith="migration-")
+        }
+        assert roles == {
+            "migration-bm": ("business_manager", None),
+            "migration-officer": ("agency_user", agency.pk),
+            "migration-stray": ("", None),
+            "migration-exec": ("executive", agency.pk),
+        }
+        assert not NewGroup.objects.filter(name__in=list(groups)).exists()
+        row = NewUser.history.filter(username="migration-officer").get()
+        assert (row.role, row.history_user.username) == ("agency_user", "system")
+        assert row.history_change_reason.startswith("Role copied from")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

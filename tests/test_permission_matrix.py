@@ -171,8 +171,9 @@ def _build_world(storage):
         else:
             client.force_login(user)
         sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    users["inactive"].is_active = False
-    users["inactive"].save()
+    with factories.setup_changes():
+        users["inactive"].is_active = False
+        users["inactive"].save()
     return {
         "storage": storage,
         "sessions": sessions,
@@ -185,6 +186,8 @@ def _build_world(storage):
         "submission": submission.pk,
         "file": upload.pk,
         "held_file": held.pk,
+        "person": users["agency_b"].pk,
+        "agency": agency_b.pk,
         "term": factories.make_restricted_term("Invented Alias").pk,
         "document": factories.make_restricted_document("invented words " * 20).pk,
     }

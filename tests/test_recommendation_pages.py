@@ -114,7 +114,8 @@ def test_in_a_shared_recommendation_other_agencies_officers_appear_as_their_agen
     partnership's staff by name."""
     rec = w6.recommendations.get(number=1)
     agency_b_user.first_name, agency_b_user.last_name = "Invented", "Bofficer"
-    agency_b_user.save()
+    with factories.setup_changes():
+        agency_b_user.save()
     mine = factories.make_action(recommendation=rec, agency=agency_a_user.agency)
     theirs = factories.make_action(recommendation=rec, agency=agency_b_user.agency)
     with changes_by(agency_b_user, "Progress on our part"):

@@ -41,7 +41,7 @@ def test_a_refusal_to_a_signed_in_person_is_not_stored_either(client_a):
 
 def test_signing_in_is_not_stored(client, manager):
     manager.set_password("Invented pass phrase for tests 7")
-    manager.save()
+    manager.save(update_fields=["password"])
     response = client.post(
         reverse("login"),
         {"username": manager.username, "password": "Invented pass phrase for tests 7"},

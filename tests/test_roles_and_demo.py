@@ -1,37 +1,39 @@
-"""Roles are declared once and applied idempotently; demo data is for DEBUG only."""
+"""Capabilities are declared once per role; demo data is for DEBUG only."""
 
 import io
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management import CommandError, call_command
 
+from scr_tracker.accounts.capabilities import CAPABILITIES, ROLE_CAPABILITIES, can
 from scr_tracker.accounts.models import User
-from scr_tracker.accounts.roles import ROLE_PERMISSIONS, sync_roles
+from scr_tracker.accounts.roles import BUSINESS_MANAGER, ROLES
 from tests import snapshot
 
 
-def test_migrate_creates_each_role_with_exactly_its_permissions(db):
-    for role, wanted in ROLE_PERMISSIONS.items():
-        group = Group.objects.get(name=role)
-        got = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
-        assert got == wanted
+def test_every_role_declares_only_known_capabilities():
+    for role in ROLES:
+        assert ROLE_CAPABILITIES[role] <= set(CAPABILITIES), role
 
 
-def test_sync_roles_corrects_drift_and_is_then_idempotent(db):
-    group = Group.objects.get(name="Executives")
-    group.permissions.clear()
-    assert sync_roles() == ["Set 6 permissions on 'Executives'"]
-    assert sync_roles() == []
-    out = io.StringIO()
-    call_command("sync_roles", stdout=out)
-    assert out.getvalue() == "Roles already up to date.\n"
+def test_only_business_managers_manage_people_registers_and_retention():
+    managing = {"manage_people", "manage_registers", "manage_retention", "read_access_log"}
+    for role, capabilities in ROLE_CAPABILITIES.items():
+        held = managing & capabilities
+        assert held == (managing if role == BUSINESS_MANAGER else set()), role
 
 
-def test_no_role_can_change_or_delete_history_or_evidence_files(db):
-    for wanted in ROLE_PERMISSIONS.values():
-        assert not any("historical" in perm for perm in wanted)
-        assert not any(perm.startswith("evidence.delete_") for perm in wanted)
+def test_groups_carry_no_roles_and_no_model_permissions(db):
+    """Roles are a field of the person; the old role groups are gone, and no
+    group holds a model permission that could widen anyone's scope (G1)."""
+    assert not Group.objects.filter(name__in=["Business managers", "Agency users", "Executives"])
+    assert not Group.permissions.through.objects.exists()
+
+
+def test_an_unknown_capability_is_a_programming_error():
+    with pytest.raises(ValueError, match="not a capability"):
+        can(AnonymousUser(), "rate_everything")
 
 
 def test_demo_data_is_refused_without_debug(w6):
@@ -46,14 +48,14 @@ def test_demo_data_gives_one_account_per_role_and_no_superuser(w6, settings):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     accounts = {
-        user.username: (user.groups.get().name, user.agency and user.agency.name)
+        user.username: (user.get_role_display(), user.agency and user.agency.name)
         for user in User.objects.filter(username__startswith="demo-")
     }
     assert accounts == {
-        "demo-manager": ("Business managers", None),
-        "demo-council": ("Agency users", "Demo Borough Council Children's Services"),
-        "demo-police": ("Agency users", "Demo Police Force"),
-        "demo-executive": ("Executives", None),
+        "demo-manager": ("Business manager", None),
+        "demo-council": ("Agency user", "Demo Borough Council Children's Services"),
+        "demo-police": ("Agency user", "Demo Police Force"),
+        "demo-executive": ("Executive", None),
     }
     assert not User.objects.filter(is_superuser=True).exists()
     for username in accounts:

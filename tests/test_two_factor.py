@@ -143,9 +143,8 @@ def test_agency_users_may_be_exempted_by_the_setting(db, settings):
 
 
 def test_the_admin_needs_the_second_factor_too(db):
-    from scr_tracker.accounts.models import User
 
-    admin_user = User.objects.create_superuser("breakglass", password=PASSWORD)
+    admin_user = factories.make_superuser("breakglass", password=PASSWORD)
     client = signed_in_with_password(admin_user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302

@@ -21,7 +21,6 @@ from tests.processes import (
 
 PASSWORD = "invented-pass-phrase-for-tests-41"  # noqa: S105 (an invented test account)
 SETUP = f"""
-from django.contrib.auth.models import Group
 from recommendations.models import Action, Recommendation
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.audit import changes_by, system_user
@@ -29,10 +28,12 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 with changes_by(system_user(), "Two-server test setup"):
     agency = Agency.objects.create(name="Invented Borough Council", short_name="IBC")
-    manager = User.objects.create_user("pair-manager", password="{PASSWORD}")
-    manager.groups.add(Group.objects.get(name="Business managers"))
-    officer = User.objects.create_user("pair-officer", password="{PASSWORD}", agency=agency)
-    officer.groups.add(Group.objects.get(name="Agency users"))
+    manager = User.objects.create_user(
+        "pair-manager", password="{PASSWORD}", role="business_manager"
+    )
+    officer = User.objects.create_user(
+        "pair-officer", password="{PASSWORD}", agency=agency, role="agency_user"
+    )
     recommendation = Recommendation.objects.order_by("number").first()
     Action.objects.create(recommendation=recommendation, agency=agency, description="Invented")
 for person in (manager, officer):  # an app, and recovery codes for each sign-in here

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from simple_history.admin import SimpleHistoryAdmin
 
 from scr_tracker.accounts.models import Agency, SignedInSession, SignInEvent, User
 from scr_tracker.admin import AuditedAdmin, ReadOnlyAdminMixin
+from scr_tracker.audit import changes_by
 
 
 @admin.register(Agency)
@@ -14,24 +14,21 @@ class AgencyAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "last_name", "agency", "is_active"]
-    list_filter = ["is_active", "groups", "agency"]
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "agency", "is_active"]
+    list_filter = ["is_active", "role", "agency"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("Agency", {"fields": ["agency"]}),
+        ("Role and agency", {"fields": ["role", "agency", "expires_on"]}),
     ]
 
     def has_delete_permission(self, request, obj=None):
         # Deactivate instead: history must keep who made each change.
         return False
 
-
-# Second-factor devices hold secrets: never shown or made in the admin. A
-# person sets their own up in the tracker.
-for _device_model in (TOTPDevice, StaticDevice):
-    if admin.site.is_registered(_device_model):
-        admin.site.unregister(_device_model)
+    def save_model(self, request, obj, form, change):
+        with changes_by(request.user, "Changed in the admin (break-glass)"):
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(SignedInSession)

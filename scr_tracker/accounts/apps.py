@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -11,6 +10,3 @@ class AccountsConfig(AppConfig):
         from scr_tracker.accounts import events, sessions, signals  # noqa: F401 (receivers)
 
         events.connect_lockouts()
-        from scr_tracker.accounts.roles import sync_roles_after_migrate
-
-        post_migrate.connect(sync_roles_after_migrate, sender=self)

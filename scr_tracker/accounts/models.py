@@ -31,20 +31,67 @@ class Agency(models.Model):
 class User(AbstractUser):
     """A person who signs in: a business manager, an agency user or an executive.
 
-    Accounts are deactivated, never deleted, so history keeps its "who".
+    Accounts are deactivated, never deleted, so history keeps its "who". The
+    role is a field of the person (one each), so every change of role, agency
+    or state is in the person's history with who made it and why
+    (docs/people.md); what a role may do is declared in accounts/capabilities.py.
     """
 
+    class Role(models.TextChoices):
+        BUSINESS_MANAGER = "business_manager", "Business manager"
+        AGENCY_USER = "agency_user", "Agency user"
+        EXECUTIVE = "executive", "Executive"
+
+    role = models.CharField(
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text="What the person does in the tracker. Blank: no role, so nothing to see.",
+    )
+    expires_on = models.DateField(
+        "account expires on",
+        null=True,
+        blank=True,
+        help_text="The daily command switches the account off after this date (e.g. a secondment).",
+    )
     agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="users",
-        help_text="Set for agency users only: the agency whose evidence they may see.",
+        help_text=(
+            "An agency user's agency, whose evidence they may see; an executive's agency "
+            "when they sign off for a statutory partner."
+        ),
+    )
+
+    # The password's hash is never copied into history; a save of only the
+    # sign-in time or the password writes no history row (see AuditedHistory).
+    history = AuditedHistory(
+        excluded_fields=["password", "last_login"], quiet_fields={"last_login", "password"}
     )
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["", "business_manager", "agency_user", "executive"]),
+                name="user_role_known",
+                violation_error_message="Choose a role from the list.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="agency_user") | Q(agency__isnull=False),
+                name="user_agency_user_has_agency",
+                violation_error_message="An agency user must belong to an agency.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="business_manager") | Q(agency__isnull=True),
+                name="user_business_manager_has_no_agency",
+                violation_error_message=(
+                    "A business manager works for the partnership, not an agency: leave "
+                    "the agency empty."
+                ),
+            ),
             # The system account acts for commands; it never belongs to an agency.
             models.CheckConstraint(
                 condition=~Q(username="system") | Q(agency__isnull=True, is_superuser=False),

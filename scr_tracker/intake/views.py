@@ -3,27 +3,21 @@ term or a document's text: there is none to show, only fingerprints."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from scr_tracker.accounts.roles import is_business_manager
+from scr_tracker.accounts.capabilities import requires
 from scr_tracker.audit import changes_by
 from scr_tracker.intake import keyed
 from scr_tracker.intake.forms import RestrictedDocumentForm, RestrictedTermForm
 from scr_tracker.intake.models import RestrictedDocument, RestrictedShingle, RestrictedTerm
 
 
-def _business_manager_only(user):
-    if not is_business_manager(user):
-        raise PermissionDenied("Only business managers manage the restricted registers.")
-
-
 @login_required
 @require_safe
+@requires("manage_registers")
 def register(request):
-    _business_manager_only(request.user)
     current_key = keyed.key_id()
     ctx = {
         "terms": RestrictedTerm.objects.select_related("added_by"),
@@ -37,8 +31,8 @@ def register(request):
 
 
 @login_required
+@requires("manage_registers")
 def term_add(request):
-    _business_manager_only(request.user)
     form = RestrictedTermForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with changes_by(request.user, "Term added to the restricted list"):
@@ -53,8 +47,8 @@ def term_add(request):
 
 @login_required
 @require_POST
+@requires("manage_registers")
 def term_remove(request, pk):
-    _business_manager_only(request.user)
     term = get_object_or_404(RestrictedTerm, pk=pk)
     with changes_by(request.user, "Term removed from the restricted list"):
         term.delete()
@@ -63,8 +57,8 @@ def term_remove(request, pk):
 
 
 @login_required
+@requires("manage_registers")
 def document_add(request):
-    _business_manager_only(request.user)
     form = RestrictedDocumentForm(
         *((request.POST, request.FILES) if request.method == "POST" else ())
     )
@@ -96,8 +90,8 @@ def document_add(request):
 
 @login_required
 @require_POST
+@requires("manage_registers")
 def document_remove(request, pk):
-    _business_manager_only(request.user)
     document = get_object_or_404(RestrictedDocument, pk=pk)
     with transaction.atomic(), changes_by(request.user, "Document removed from the register"):
         document.delete()

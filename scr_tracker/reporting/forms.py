@@ -41,6 +41,10 @@ class DashboardFilterForm(forms.Form):
         error_messages={"invalid": "Enter the date as year-month-day, for example 2026-10-01."},
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review"].queryset = Review.objects.visible_to(user)
+
     def clean_since(self):
         value = self.cleaned_data["since"]
         if value and value > timezone.localdate():
@@ -72,8 +76,9 @@ class BoardPackForm(GuardedFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        reviews = self.fields["reviews"].queryset
+        reviews = Review.objects.visible_to(user).order_by("reference")
+        self.fields["reviews"].queryset = reviews
         if not self.is_bound and reviews.count() == 1:
             self.initial["reviews"] = list(reviews)

@@ -31,6 +31,14 @@ class Frozen(models.Model):
         raise TypeError("Board packs cannot be deleted.")
 
 
+class BoardPackQuerySet(FrozenQuerySet):
+    def seen_by(self, user):
+        """Packs every review of which ``user`` may see: a pack with a
+        restricted review is shown only to people granted that review."""
+        hidden = BoardPackReview.objects.exclude(review__in=Review.objects.visible_to(user))
+        return self.exclude(pk__in=hidden.values("pack"))
+
+
 class BoardPack(Frozen):
     """Where the recommendations of one or more reviews stood at a board
     meeting, frozen row by row exactly as the live pages showed them."""
@@ -43,6 +51,8 @@ class BoardPack(Frozen):
     )
     taken_at = models.DateTimeField(default=timezone.now)
     rows = models.JSONField(help_text="One entry per recommendation, as it stood (see board.py).")
+
+    objects = BoardPackQuerySet.as_manager()
 
     class Meta:
         ordering = ["-board_date", "-pk"]

@@ -17,13 +17,8 @@ from django.views.decorators.http import require_safe
 
 from evidence.models import AssuranceRequest
 from recommendations.models import RatingDefinition, Recommendation, Review
-from scr_tracker.accounts.roles import (
-    BUSINESS_MANAGER,
-    EXECUTIVE,
-    agency_scope,
-    is_business_manager,
-    role_of,
-)
+from scr_tracker.accounts.capabilities import can, require
+from scr_tracker.accounts.roles import agency_scope, role_of
 from scr_tracker.pagination import pagination
 from scr_tracker.reporting import board, dashboard, exports, trend
 from scr_tracker.reporting.forms import BoardPackForm, DashboardFilterForm
@@ -46,8 +41,8 @@ def _query(request, **changes):
     return query.urlencode()
 
 
-def _last_pack(review):
-    packs = BoardPack.objects.order_by("-board_date", "-pk")
+def _last_pack(user, review):
+    packs = BoardPack.objects.seen_by(user).order_by("-board_date", "-pk")
     if review is not None:
         packs = packs.filter(reviews=review)
     return packs.only("pk", "title", "board_date").first()
@@ -58,16 +53,15 @@ def _last_pack(review):
 def dashboard_page(request):
     if agency_scope(request.user) is not None:
         return redirect("recommendations:my_actions")
-    if role_of(request.user) is None:
-        raise PermissionDenied("Your account has no role yet.")
-    form = DashboardFilterForm(request.GET)
+    require(request.user, "view_dashboard")
+    form = DashboardFilterForm(request.GET, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
     summaries = dashboard.review_summaries(user)
     review = filters.get("review")
     if review is None and len(summaries) == 1:
-        review = Review.objects.get(pk=summaries[0].review_id)
-    last_pack = _last_pack(review)
+        review = Review.objects.get(pk=summaries[0].review_id)  # one the user can see
+    last_pack = _last_pack(user, review)
     since = filters.get("since") or (
         last_pack.board_date
         if last_pack
@@ -110,7 +104,6 @@ def dashboard_page(request):
         "export_query": _query(request),
         "rating_definitions": RatingDefinition.objects.all(),
         "filtered": any(filters.get(name) for name in FILTERS),
-        "is_manager": is_business_manager(user),
     }
     status = 400 if form.errors else 200
     return render(request, "reporting/dashboard.html", ctx, status=status)
@@ -121,36 +114,28 @@ def _whole_reviews(user, filters, review, summaries):
     trend can use the kept month-end counts), or None when it is filtered."""
     if any(filters.get(name) for name in ("rating", "agency", "overdue")):
         return None
-    if role_of(user) not in (BUSINESS_MANAGER, EXECUTIVE):
+    if not can(user, "view_dashboard"):
         return None
     return [review.pk] if review is not None else [s.review_id for s in summaries]
-
-
-def _require_board_reader(user):
-    if role_of(user) not in (BUSINESS_MANAGER, EXECUTIVE):
-        raise PermissionDenied("Board packs are for business managers and executives.")
 
 
 @login_required
 def board_packs(request):
     """The board packs, newest first; a business manager freezes a new one."""
-    _require_board_reader(request.user)
-    manager = is_business_manager(request.user)
-    form = BoardPackForm(request.POST if request.method == "POST" else None)
+    require(request.user, "view_board_packs")
+    form = BoardPackForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
-        if not manager:
-            raise PermissionDenied("Only business managers freeze a board pack.")
+        require(request.user, "freeze_board_pack")
         if form.is_valid():
             pack = _freeze(request, form)
             if pack is not None:
                 messages.success(request, "The board pack was frozen.")
                 return redirect("reporting:board_pack", pk=pack.pk)
     ctx = {
-        "packs": BoardPack.objects.select_related("taken_by").prefetch_related(
-            Prefetch("reviews", Review.objects.order_by("reference"))
-        ),
+        "packs": BoardPack.objects.seen_by(request.user)
+        .select_related("taken_by")
+        .prefetch_related(Prefetch("reviews", Review.objects.order_by("reference"))),
         "form": form,
-        "is_manager": manager,
     }
     status = 400 if form.errors else 200
     return render(request, "reporting/board_packs.html", ctx, status=status)
@@ -196,8 +181,10 @@ def _pack_context(pack):
 
 
 def _get_pack(request, pk):
-    _require_board_reader(request.user)
-    return get_object_or_404(BoardPack.objects.select_related("taken_by"), pk=pk)
+    require(request.user, "view_board_packs")
+    return get_object_or_404(
+        BoardPack.objects.seen_by(request.user).select_related("taken_by"), pk=pk
+    )
 
 
 @login_required
@@ -234,7 +221,7 @@ def board_pack_xlsx(request, pk):
 def _export_table(request):
     if role_of(request.user) is None:
         raise PermissionDenied("Your account has no role yet.")
-    form = DashboardFilterForm(request.GET)
+    form = DashboardFilterForm(request.GET, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     recs = dashboard.in_scope(request.user, filters)
     # An agency user's evidence counts are their own agency's only.
@@ -275,9 +262,11 @@ def public_summary(request):
     its rating and target date, and whether a Complete still stands. Nothing
     about evidence, actions or agencies. One review a page at a time (50
     recommendations a page); the download is every recommendation, streamed."""
-    _require_board_reader(request.user)
-    reviews = Review.objects.annotate(recommendation_count=Count("recommendations")).order_by(
-        "reference"
+    require(request.user, "view_board_packs")
+    reviews = (
+        Review.objects.visible_to(request.user)
+        .annotate(recommendation_count=Count("recommendations"))
+        .order_by("reference")
     )
     chosen = request.GET.get("review", "")
     review = reviews.filter(pk=chosen).first() if chosen.isdigit() else None

@@ -4,7 +4,6 @@ from base64 import b32encode
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -90,7 +89,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<16} {'password':<18} role")
         for username, password, role, agency, _ in passwords:
             where = f" ({agency.name})" if agency else ""
-            self.stdout.write(f"  {username:<16} {password:<18} {role}{where}")
+            self.stdout.write(f"  {username:<16} {password:<18} {User.Role(role).label}{where}")
         self.stdout.write(
             "\nSigning in also asks for a second factor. Add an account's key to an "
             "authenticator app, or use one of its codes (each works once):"
@@ -118,8 +117,8 @@ class Command(BaseCommand):
             user.is_active, user.is_staff, user.is_superuser = True, False, False
             password = secrets.token_urlsafe(12)
             user.set_password(password)
+            user.role = role
             user.save()
-            user.groups.set([Group.objects.get(name=role)])
             printed.append((username, password, role, agency, _second_factor(user)))
         return printed
 

@@ -7,8 +7,8 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from scr_tracker.accounts.capabilities import can
 from scr_tracker.accounts.models import SignInEvent, User
-from scr_tracker.accounts.roles import is_business_manager
 from scr_tracker.accounts.signals import end_sessions
 from scr_tracker.intake.guard import text_problems
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         manager = User.objects.filter(username=by, is_active=True).first()
         if person is None:
             raise CommandError(f"There is no account {username!r}. Nothing was changed.")
-        if manager is None or not is_business_manager(manager):
+        if manager is None or not can(manager, "manage_people"):
             raise CommandError(f"{by!r} is not an active business manager. Nothing was changed.")
         if not reason.strip():
             raise CommandError("Give the reason for the reset. Nothing was changed.")
