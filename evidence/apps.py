@@ -5,7 +5,7 @@ class EvidenceConfig(AppConfig):
     name = "evidence"
 
     def ready(self):
-        from evidence import closing, pages
+        from evidence import access_log, closing, pages  # noqa: F401 (access_log: receivers)
         from recommendations import pages as recommendation_pages
 
         closing.connect()

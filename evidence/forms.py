@@ -65,11 +65,12 @@ class SubmissionForm(GuardedFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, agency, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.agency = agency
+        self.agency = agency = user.agency
         self.fields["action"].queryset = (
-            Action.objects.filter(agency=agency)
+            Action.objects.visible_to(user)
+            .filter(agency=agency)
             .select_related("recommendation__review")
             .order_by("recommendation__review__reference", "recommendation__number", "pk")
         )

@@ -307,12 +307,16 @@ class DisposalRecord(models.Model):
 
 
 class AccessLog(models.Model):
-    """One read of evidence: who, what, when, and the outcome. Never content."""
+    """One read of evidence, an export or board-pack download, or an admin
+    action: who, what, when, and the outcome. Never content (evidence/access_log.py)."""
 
     class Event(models.TextChoices):
-        VIEWED = "viewed", "Viewed"
+        VIEWED = "viewed", "Viewed evidence"
         DOWNLOADED = "downloaded", "Downloaded a file"
-        DENIED = "denied", "Denied"
+        DENIED = "denied", "Refused evidence or a file"
+        EXPORTED = "exported", "Exported the recommendations"
+        BOARD_PACK = "board_pack", "Downloaded a board pack"
+        ADMIN = "admin", "Admin action"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Plain ids, not foreign keys: a denied request may name something that does
@@ -320,6 +324,9 @@ class AccessLog(models.Model):
     submission_id = models.BigIntegerField(null=True)
     file_id = models.BigIntegerField(null=True)
     event = models.CharField(max_length=12, choices=Event.choices)
+    what = models.CharField(
+        max_length=200, blank=True, help_text="Made by the server: what was exported or changed."
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)  # newest-first listing
 
     class Meta:

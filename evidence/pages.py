@@ -16,7 +16,8 @@ def recommendation_evidence(request, recommendation):
 def open_requests(request, agency_id):
     """An agency's open requests for evidence, for its actions page."""
     requests = (
-        AssuranceRequest.objects.open()
+        AssuranceRequest.objects.visible_to(request.user)
+        .open()
         .filter(agency=agency_id)
         .select_related("action__recommendation__review")
     )

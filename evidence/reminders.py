@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from evidence.models import AssuranceRequest, Notification
+from recommendations.grants import ReviewGrant
 from scr_tracker.accounts.models import User
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER
 from scr_tracker.audit import system_user
@@ -49,16 +50,21 @@ def due_kinds(request, today):
 
 
 def recipients(request, audience):
-    """The people a request's message of ``audience`` goes to (one query)."""
+    """The people a request's message of ``audience`` goes to (one query):
+    of a restricted review, only those given access to it."""
     people = User.objects.filter(is_active=True, role=audience)
     if audience == AGENCY_USER:
         people = people.filter(agency=request.agency_id)
+    review = request.action.recommendation.review
+    if review.is_restricted:
+        people = people.filter(pk__in=review.grants.values("user"))
     return people.order_by("pk")
 
 
 class Audiences:
-    """Every active agency user, by agency, and every active business manager:
-    read once per run, whatever the number of requests."""
+    """Every active agency user, by agency, every active business manager, and
+    who may see each restricted review: read once per run, whatever the
+    number of requests."""
 
     def __init__(self):
         active = User.objects.filter(is_active=True).order_by("pk")
@@ -66,11 +72,20 @@ class Audiences:
         self.by_agency = {}
         for person in active.filter(role=AGENCY_USER, agency__isnull=False):
             self.by_agency.setdefault(person.agency_id, []).append(person)
+        self.granted = set(
+            ReviewGrant.objects.filter(permission__codename="view_review").values_list(
+                "content_object", "user"
+            )
+        )
 
     def of(self, request, audience):
-        if audience == AGENCY_USER:
-            return self.by_agency.get(request.agency_id, [])
-        return self.managers
+        people = (
+            self.by_agency.get(request.agency_id, []) if audience == AGENCY_USER else self.managers
+        )
+        review = request.action.recommendation.review
+        if review.is_restricted:
+            return [p for p in people if (review.pk, p.pk) in self.granted]
+        return people
 
 
 def message(request, kind):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import retention_views, views
+from evidence import access_log, retention_views, views
 
 app_name = "evidence"
 
@@ -13,7 +13,8 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.submission_withdraw, name="submission_withdraw"),
     path("<int:pk>/review/", views.submission_review, name="submission_review"),
     path("files/<int:pk>/", views.file_download, name="file_download"),
-    path("access-log/", views.access_log, name="access_log"),
+    path("access-log/", access_log.access_log, name="access_log"),
+    path("access-log/csv/", access_log.access_log_csv, name="access_log_csv"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),

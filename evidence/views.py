@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from evidence import access_log
 from evidence.forms import (
     AssuranceRequestForm,
     FileDecisionForm,
@@ -27,7 +28,7 @@ from evidence.models import (
     SubmissionFile,
     evidence_storage,
 )
-from recommendations.models import Action, Review
+from recommendations.models import Action, Review, visible_reviews_q
 from scr_tracker.accounts.capabilities import can, require, requires
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import agency_scope
@@ -43,7 +44,7 @@ def may_read_content(user) -> bool:
 
 
 def _log(user, event, submission_id=None, file_id=None):
-    AccessLog.objects.create(user=user, event=event, submission_id=submission_id, file_id=file_id)
+    access_log.log(user, event, submission_id=submission_id, file_id=file_id)
 
 
 def _get_submission(request, pk):
@@ -191,14 +192,6 @@ def _still_in_scope(user, submission):
         raise PermissionDenied("That change would move the evidence out of your scope.")
 
 
-@login_required
-@require_safe
-@requires("read_access_log")
-def access_log(request):
-    entries = AccessLog.objects.select_related("user")[:500]
-    return render(request, "evidence/access_log.html", {"entries": entries})
-
-
 def _files_for(user, submission):
     """The submission's files, each marked with whether this user may download it."""
     readable = set(
@@ -219,7 +212,7 @@ def submission_create(request):
     agency comes from the session; no field can name another."""
     agency = Agency.objects.get(pk=request.user.agency_id)
     if request.method == "POST":
-        form = SubmissionForm(request.POST, request.FILES, agency=agency)
+        form = SubmissionForm(request.POST, request.FILES, user=request.user)
         submission = _save_submission(request.user, form) if form.is_valid() else None
         if submission is not None:
             held = submission.files.filter(state=SubmissionFile.State.HELD).count()
@@ -231,9 +224,10 @@ def submission_create(request):
     else:
         initial = {}
         action_id = request.GET.get("action", "")
-        if action_id.isdigit() and Action.objects.filter(pk=action_id, agency=agency).exists():
+        mine = Action.objects.visible_to(request.user).filter(agency=agency)
+        if action_id.isdigit() and mine.filter(pk=action_id).exists():
             initial["action"] = action_id
-        form = SubmissionForm(agency=agency, initial=initial)
+        form = SubmissionForm(user=request.user, initial=initial)
     status = 400 if form.errors else 200
     return render(request, "evidence/submission_form.html", {"form": form}, status=status)
 
@@ -444,9 +438,9 @@ def request_cancel(request, pk):
 def notification_list(request):
     """The signed-in person's own notifications; opening the page marks them read."""
     notes = list(
-        Notification.objects.filter(recipient=request.user).select_related(
-            "request__action__recommendation__review"
-        )[:200]
+        Notification.objects.filter(recipient=request.user)
+        .filter(visible_reviews_q(request.user, "request__action__recommendation__review__"))
+        .select_related("request__action__recommendation__review")[:200]
     )
     unread = [n.pk for n in notes if n.read_at is None]
     if unread:

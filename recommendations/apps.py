@@ -12,7 +12,7 @@ class RecommendationsConfig(AppConfig):
     name = "recommendations"
 
     def ready(self):
-        from recommendations import checks  # noqa: F401 (registers the start-up checks)
+        from recommendations import access, checks  # noqa: F401 (start-up checks, receivers)
         from scr_tracker.intake import guard
 
         guard.add_published_source(published_texts)

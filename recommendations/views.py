@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from recommendations import pages
+from recommendations import access, pages
 from recommendations.concurrency import versioned_edit
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import (
@@ -18,7 +18,7 @@ from recommendations.models import (
     Recommendation,
     SignOff,
 )
-from recommendations.timeline import as_seen_by, entries, newest_first
+from recommendations.timeline import as_seen_by, entries, name_for, newest_first
 from scr_tracker.accounts.capabilities import can, require, requires
 from scr_tracker.accounts.roles import AGENCY_USER, agency_scope, role_of
 from scr_tracker.audit import changes_by
@@ -82,6 +82,7 @@ def recommendation_detail(request, pk):
     else:
         sign_off_state = NEEDS_SIGNING_OFF_AGAIN if needs_resign_off else SIGNED_OFF
     agency = request.user.agency if can(request.user, "partner_sign_off") else None
+    named = name_for(request.user)
     ctx = {
         "recommendation": rec,
         "sign_offs": sign_offs,
@@ -106,6 +107,7 @@ def recommendation_detail(request, pk):
             ),
         ),
         "rating_definitions": RatingDefinition.objects.all(),
+        "leads": [named(grant.user) for grant in access.grants_of(rec)],
         "may_rate": can(request.user, "rate", rec),
         "may_assign_actions": can(request.user, "assign_actions", rec),
         "my_agency": agency_scope(request.user),
@@ -260,7 +262,8 @@ def my_actions(request):
     """An agency user's home: their agency's actions, soonest due first."""
     agency_id = request.user.agency_id
     actions = (
-        Action.objects.filter(agency=agency_id)
+        Action.objects.visible_to(request.user)
+        .filter(agency=agency_id)
         .select_related("recommendation__review")
         .prefetch_related("submissions")
         .order_by("due_date", "recommendation__number", "pk")

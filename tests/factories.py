@@ -43,6 +43,26 @@ def make_superuser(username, password):
         return User.objects.create_superuser(username, password=password)
 
 
+def make_lead(recommendation, person):
+    """Name ``person`` lead of ``recommendation`` (a guardian grant)."""
+    from recommendations import access
+
+    return _grant(access, recommendation, person)
+
+
+def make_restricted_access(review, person):
+    """Give ``person`` access to a restricted ``review``."""
+    from recommendations import access
+
+    return _grant(access, review, person)
+
+
+def _grant(access, obj, person):
+    access.grant(obj, person, system_user(), "Test setup")
+    table, codename = access.GRANTS[type(obj)]
+    return table.objects.get(content_object=obj, user=person)
+
+
 def make_review(reference=None, **fields):
     values = {
         "reference": reference or f"TEST R{next(_counter)}",

@@ -2,7 +2,9 @@
 
 Roles: anon (signed out), manager, agency_a, agency_b, executive, inactive (a
 deactivated business manager with a live session), unverified (a business
-manager past the password but not the second factor). Every object a route names
+manager past the password but not the second factor), lead (an officer of
+agency A named lead of agency B's recommendation). Restricted reviews, granted
+and not, are swept over every route by tests/test_restricted_reviews.py. Every object a route names
 belongs to agency B's side of the world (see test_permission_matrix.matrix_world), so
 agency A must get 404 (existence hidden) wherever B gets in.
 
@@ -13,13 +15,16 @@ admin URL for every non-staff role, staff without rights, superusers).
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-ROLES = ["anon", "manager", "agency_a", "agency_b", "executive", "inactive", "unverified"]
+ROLES = ["anon", "manager", "agency_a", "agency_b", "executive", "inactive", "unverified", "lead"]
 
 
-def cells(anon, manager, agency_a, agency_b, executive, inactive=302, unverified=302):
+def cells(anon, manager, agency_a, agency_b, executive, inactive=302, unverified=302, lead=None):
     """``unverified``: a business manager signed in with a password but not yet
-    the second factor; everything but the sign-in pages sends them to it."""
-    values = [anon, manager, agency_a, agency_b, executive, inactive, unverified]
+    the second factor; everything but the sign-in pages sends them to it.
+    ``lead``: an officer of agency A named lead of agency B's recommendation
+    (a guardian grant): as agency A unless said otherwise."""
+    lead = agency_a if lead is None else lead
+    values = [anon, manager, agency_a, agency_b, executive, inactive, unverified, lead]
     return dict(zip(ROLES, values, strict=True))
 
 
@@ -89,29 +94,42 @@ MATRIX = {
         "rating",
         {"GET": MANAGER_ONLY, "POST": MANAGER_FORM},
     ),
+    # The lead may rate agency B's recommendation and give its actions.
     "recommendations:target_date_change": (
         "recommendation",
-        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+        {
+            "GET": cells(302, 200, 404, 403, 403, lead=200),
+            "POST": cells(302, 400, 404, 403, 403, lead=400),
+        },
     ),
     "recommendations:action_create": (
         "recommendation",
-        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+        {
+            "GET": cells(302, 200, 404, 403, 403, lead=200),
+            "POST": cells(302, 400, 404, 403, 403, lead=400),
+        },
     ),
     # Actions are looked up in the person's scope first: agency A cannot see
     # agency B's recommendation, so its action is 404 to them.
     "recommendations:action_edit": (
         "action",
-        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+        {
+            "GET": cells(302, 200, 404, 403, 403, lead=200),
+            "POST": cells(302, 400, 404, 403, 403, lead=400),
+        },
     ),
     "recommendations:action_assure": ("action", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "recommendations:recommendation_detail": (
         "recommendation",
-        {"GET": cells(302, 200, 404, 200, 200), "POST": NOT_ALLOWED},
+        {"GET": cells(302, 200, 404, 200, 200, lead=200), "POST": NOT_ALLOWED},
     ),
     "recommendations:rating_change": (
         "recommendation",
         # POST carries no data: a manager gets the form back with errors (400).
-        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+        {
+            "GET": cells(302, 200, 404, 403, 403, lead=200),
+            "POST": cells(302, 400, 404, 403, 403, lead=400),
+        },
     ),
     "evidence:submission_list": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
     "evidence:submission_detail": (
@@ -131,6 +149,7 @@ MATRIX = {
         {"GET": cells(302, 200, 404, 200, 403), "POST": NOT_ALLOWED},
     ),
     "evidence:access_log": (None, {"GET": cells(302, 200, 403, 403, 403), "POST": NOT_ALLOWED}),
+    "evidence:access_log_csv": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
     # Agency users only; the form is empty, so a POST with no data is a 400.
     "evidence:submission_create": (
         None,
@@ -148,14 +167,21 @@ MATRIX = {
     "evidence:request_cancel": ("request", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
     "evidence:notification_list": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
     # Agency B's action has no accepted evidence yet: signing off is refused (400).
+    # Leading a recommendation is not signing it off.
     "recommendations:sign_off": (
         "recommendation",
-        {"GET": cells(302, 200, 404, 403, 403), "POST": cells(302, 400, 404, 403, 403)},
+        {
+            "GET": cells(302, 200, 404, 403, 403, lead=403),
+            "POST": cells(302, 400, 404, 403, 403, lead=403),
+        },
     ),
     # Only executives of statutory partners; the matrix's executive has no agency.
     "recommendations:partner_sign_off": (
         "recommendation",
-        {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 403, 404, 403, 403)},
+        {
+            "GET": cells(302, 405, 405, 405, 405),
+            "POST": cells(302, 403, 404, 403, 403, lead=403),
+        },
     ),
     "reporting:board_packs": (None, {"GET": BOARD, "POST": cells(302, 400, 403, 403, 403)}),
     "reporting:board_pack": ("snapshot", {"GET": BOARD, "POST": NOT_ALLOWED}),
@@ -181,6 +207,17 @@ MATRIX = {
     "people:agencies": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
     "people:agency_add": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "people:agency_edit": ("agency", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    # Access to reviews and recommendation leads (manage_people). A review's
+    # restriction and a revoke need a reason (400 without); a grant's row is
+    # looked up in the manager's scope.
+    "recommendations:reviews_access": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "recommendations:review_access": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "recommendations:review_restriction": (
+        "review",
+        {"GET": cells(302, 405, 405, 405, 405), "POST": MANAGER_FORM},
+    ),
+    "recommendations:leads": ("recommendation", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "recommendations:revoke_access": ("grant", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     # For load balancers: up or down per part, nothing more, signed in or not.
     "health": (None, {"GET": ANYONE, "POST": NOWHERE}),
     "admin:login": (None, {"GET": ANYONE, "POST": ANYONE}),

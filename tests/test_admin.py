@@ -147,6 +147,7 @@ def test_every_admin_page_sends_a_non_staff_user_to_the_admin_sign_in(
         "executive": executive,
         "inactive": factories.make_user(BUSINESS_MANAGER, username="gone"),
         "unverified": factories.make_user(BUSINESS_MANAGER, username="half-signed-in"),
+        "lead": factories.make_user("agency_user", agency=agency_a_user.agency, username="lead"),
     }
     TOTPDevice.objects.create(user=users["unverified"], name="Test app", confirmed=True)
     if role == "unverified":

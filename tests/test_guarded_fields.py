@@ -11,6 +11,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from evidence.access_log import AccessLogFilter
 from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
 from recommendations.concurrency import VersionedFormMixin
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
@@ -65,9 +66,9 @@ def project_forms():
 
 def test_every_project_form_runs_the_guard():
     # The term form's input is the term to keep out; the dashboard's filters take
-    # no free text (choices and a date); the version mixin is only a part of
-    # forms that are guarded; a second-factor code and a chosen password are
-    # checked and never stored as text.
+    # no free text (choices and a date), nor do the access log's; the version
+    # mixin is only a part of forms that are guarded; a second-factor code and
+    # a chosen password are checked and never stored as text.
     unguarded = {f for f in project_forms() if not issubclass(f, GuardedFormMixin)}
     assert unguarded == {
         RestrictedTermForm,
@@ -75,6 +76,7 @@ def test_every_project_form_runs_the_guard():
         VersionedFormMixin,
         CodeForm,
         ChoosePasswordForm,
+        AccessLogFilter,
     }
 
 
@@ -91,6 +93,7 @@ PERSON = {
 def form_cases(agency):
     """(form factory, field, valid data) for every text field of every form."""
     action = factories.make_action(agency=agency)
+    officer = factories.make_user("agency_user", agency=agency)
     submission = {"action": str(action.pk), "summary": "Did it.", "impact": "It helped."}
     return [
         (
@@ -134,8 +137,8 @@ def form_cases(agency):
         ),
         (ReviewDecisionForm, "note", {"decision": "returned", "note": "Send more."}),
         (FileDecisionForm, "note", {"decision": "release", "note": "Checked."}),
-        (lambda d: SubmissionForm(d, agency=agency), "summary", submission),
-        (lambda d: SubmissionForm(d, agency=agency), "impact", submission),
+        (lambda d: SubmissionForm(d, user=officer), "summary", submission),
+        (lambda d: SubmissionForm(d, user=officer), "impact", submission),
         (RestrictedDocumentForm, "label", {"label": "Final report"}),
         (InviteForm, "reason", {**PERSON, "reason": "Joined the team."}),
         (InviteForm, "last_name", {**PERSON, "reason": "Joined the team."}),

@@ -150,7 +150,9 @@ def _build_world(storage):
         "executive": factories.make_user(EXECUTIVE, username="executive"),
         "inactive": factories.make_user(BUSINESS_MANAGER, username="gone"),
         "unverified": factories.make_user(BUSINESS_MANAGER, username="half-signed-in"),
+        "lead": factories.make_user(AGENCY_USER, agency=agency_a, username="lead-officer"),
     }
+    lead_grant = factories.make_lead(rec_b, users["lead"])
     TOTPDevice.objects.create(user=users["unverified"], name="Test app", confirmed=True)
     submission = factories.make_submission(
         action_b, users["agency_b"], summary=f"Summary {SENTINEL}", impact=f"Impact {SENTINEL}"
@@ -187,6 +189,7 @@ def _build_world(storage):
         "file": upload.pk,
         "held_file": held.pk,
         "person": users["agency_b"].pk,
+        "grant": ("lead", lead_grant.pk),
         "agency": agency_b.pk,
         "term": factories.make_restricted_term("Invented Alias").pk,
         "document": factories.make_restricted_document("invented words " * 20).pk,
@@ -227,7 +230,8 @@ def url_for(name, target, world):
         return reverse(name)
     if target == "reset":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "not-a-token"})
-    return reverse(name, args=[world[target]])
+    args = world[target]
+    return reverse(name, args=list(args) if isinstance(args, tuple) else [args])
 
 
 # The routes an unverified person really uses: their 302 is a success.
@@ -256,7 +260,7 @@ def test_route_gives_each_role_the_expected_status(matrix_world, client_as, name
             response = getattr(client_as(role), method.lower())(url)
             body = b"".join(response) if response.streaming else response.content
         assert response.status_code == expected[role], f"{method} {url} as {role}"
-        if role in ("anon", "agency_a", "executive", "inactive", "unverified"):
+        if role in ("anon", "agency_a", "executive", "inactive", "unverified", "lead"):
             assert SENTINEL.encode() not in body, f"{method} {url} leaked to {role}"
 
 

@@ -87,9 +87,10 @@ def _count(client, url, django_assert_num_queries, expected):
 # then the session refresh (three). Every count and tally is computed in the
 # database: none of these returns more than a page of rows.
 DASHBOARD_QUERIES = 24
-# session, user (with their role), then: the recommendation, its actions, its evidence,
-# its history, its actions' history, rating definitions; then the session refresh.
-RECOMMENDATION_QUERIES = 10
+# session, user (with their role), then: the recommendation, its actions, its
+# evidence, its history, its actions' history, its lead officers, rating
+# definitions; then the session refresh.
+RECOMMENDATION_QUERIES = 11
 
 
 def test_the_dashboard_is_a_fixed_number_of_queries(

@@ -15,7 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from evidence.models import AssuranceRequest
+from evidence import access_log
+from evidence.models import AccessLog, AssuranceRequest
 from recommendations.models import RatingDefinition, Recommendation, Review
 from scr_tracker.accounts.capabilities import can, require
 from scr_tracker.accounts.roles import agency_scope, role_of
@@ -201,6 +202,7 @@ def board_pack_pdf(request, pk):
     from weasyprint import HTML
 
     pack = _get_pack(request, pk)
+    access_log.log(request.user, AccessLog.Event.BOARD_PACK, what=f"board pack {pack.pk} (PDF)")
     html = render_to_string("reporting/board_pack_print.html", _pack_context(pack))
     pdf = HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -213,6 +215,7 @@ def board_pack_pdf(request, pk):
 @require_safe
 def board_pack_xlsx(request, pk):
     pack = _get_pack(request, pk)
+    access_log.log(request.user, AccessLog.Event.BOARD_PACK, what=f"board pack {pack.pk} (Excel)")
     rows = exports.pack_rows(board.shown_rows(pack))
     name = f"board-pack-{pack.board_date:%Y-%m-%d}.xlsx"
     return exports.xlsx_response(rows, name, "Board pack", exports.PACK_COLUMNS)
@@ -233,6 +236,7 @@ def _export_table(request):
 def export_csv(request):
     """The dashboard table, in the user's scope and with the current filters."""
     rows = _export_table(request)
+    access_log.log(request.user, AccessLog.Event.EXPORTED, what=_export_what(request, "CSV"))
     return exports.csv_response(rows, exports.export_name("csv"))
 
 
@@ -240,7 +244,14 @@ def export_csv(request):
 @require_safe
 def export_xlsx(request):
     rows = _export_table(request)
+    access_log.log(request.user, AccessLog.Event.EXPORTED, what=_export_what(request, "Excel"))
     return exports.xlsx_response(rows, exports.export_name("xlsx"), "Recommendations")
+
+
+def _export_what(request, kind):
+    """The export's format and filters (names of filters and ids only)."""
+    chosen = ", ".join(f"{k}={request.GET[k]}" for k in FILTERS if request.GET.get(k))
+    return f"the recommendations ({kind}{'; ' + chosen if chosen else ''})"
 
 
 PUBLIC_PER_PAGE = 50
