@@ -90,7 +90,7 @@ def _invite(manager_client, agency, mailoutbox):
     response = manager_client.post(reverse("people:invite"), {**INVITE, "agency": agency.pk})
     assert response.status_code == 302, response.content.decode()
     assert len(mailoutbox) == 1
-    link = re.search(r"http://testserver(/accounts/welcome/\S+)", mailoutbox[0].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/accounts/welcome/\S+)", mailoutbox[0].body).group(1)
     return User.objects.get(email="invented.newcomer@example.invalid"), link
 
 
@@ -384,3 +384,25 @@ def test_the_people_list_is_a_fixed_number_of_queries(manager, django_assert_num
     with django_assert_num_queries(6):
         response = client.get(reverse("people:people"))
     assert response.context["page"].paginator.count == 12  # and the manager
+
+
+def test_the_first_manager_is_invited_from_the_command_line(mailoutbox):
+    call_command(
+        "invite",
+        "first.manager@example.invalid",
+        "--first-name=Invented",
+        "--last-name=First",
+        stdout=io.StringIO(),
+    )
+    person = User.objects.get(email="first.manager@example.invalid")
+    assert (person.role, person.has_usable_password()) == (BUSINESS_MANAGER, False)
+    assert "/accounts/welcome/" in mailoutbox[0].body
+    assert person.history.get().history_user.username == "system"
+    from django.core.management import CommandError
+
+    before = snapshot.take()
+    with pytest.raises(CommandError, match="Nobody was invited"):
+        call_command(
+            "invite", "x@example.invalid", "--first-name=A", "--last-name=B", "--role=agency_user"
+        )
+    snapshot.assert_unchanged(before)

@@ -41,7 +41,8 @@ class InviteTokens(PasswordResetTokenGenerator):
 invite_tokens = InviteTokens()
 
 
-def invitation_link(request, person) -> str:
+def invitation_link(person) -> str:
+    """The link, on SITE_URL like every link the tracker emails."""
     path = reverse(
         "choose_password",
         kwargs={
@@ -49,14 +50,14 @@ def invitation_link(request, person) -> str:
             "token": invite_tokens.make_token(person),
         },
     )
-    return request.build_absolute_uri(path)
+    return settings.SITE_URL.rstrip("/") + path
 
 
-def send_invitation(request, person) -> None:
+def send_invitation(person) -> None:
     """Email the link. The email carries the service's name and the link only."""
     context = {
         "service_name": settings.SERVICE_NAME,
-        "link": invitation_link(request, person),
+        "link": invitation_link(person),
         "days": settings.INVITE_DAYS,
         "username": person.username,
     }

@@ -141,7 +141,7 @@ def invite(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic(), changes_by(request.user, form.cleaned_data["reason"]):
             invited = form.save()
-        send_invitation(request, invited)
+        send_invitation(invited)
         messages.success(
             request,
             f"{invited.get_full_name()} was invited. The email to {invited.email} has a link "
@@ -160,7 +160,7 @@ def resend_invitation(request, pk):
     if found.has_usable_password() or not found.is_active:
         messages.error(request, "This person has already chosen a password, or is switched off.")
     else:
-        send_invitation(request, found)
+        send_invitation(found)
         messages.success(request, f"A new invitation was sent to {found.email}.")
     return redirect("people:person", pk=found.pk)
 
