@@ -35,6 +35,17 @@ def grants_of(obj):
     )
 
 
+def grant_history(obj):
+    """Every grant on ``obj`` given or taken away, newest first, with who and why."""
+    table, _ = GRANTS[type(obj)]
+    return (
+        table.history.filter(content_object_id=obj.pk)
+        .exclude(history_type="~")
+        .select_related("history_user", "user__agency")
+        .order_by("-history_date", "-history_id")[:50]
+    )
+
+
 def grant(obj, person, by, reason):
     """Grant ``person`` the permission on ``obj``; False if they already had it."""
     table, codename = GRANTS[type(obj)]

@@ -55,6 +55,7 @@ def review_access(request, pk):
     ctx = {
         "review": review,
         "grants": access.grants_of(review),
+        "history": access.grant_history(review),
         "form": form,
         "restriction_form": RestrictionForm(initial={"is_restricted": str(review.is_restricted)}),
     }
@@ -75,6 +76,7 @@ def review_restriction(request, pk):
         ctx = {
             "review": review,
             "grants": access.grants_of(review),
+            "history": access.grant_history(review),
             "form": GrantForm(),
             "restriction_form": form,
         }
@@ -118,7 +120,12 @@ def leads(request, pk):
         else:
             messages.info(request, f"{name} already leads {rec}.")
         return redirect("recommendations:leads", pk=rec.pk)
-    ctx = {"recommendation": rec, "grants": access.grants_of(rec), "form": form}
+    ctx = {
+        "recommendation": rec,
+        "grants": access.grants_of(rec),
+        "history": access.grant_history(rec),
+        "form": form,
+    }
     return render(
         request, "recommendations/access/leads.html", ctx, status=400 if form.errors else 200
     )

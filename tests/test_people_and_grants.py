@@ -280,6 +280,10 @@ def test_a_lead_rates_the_recommendation_they_lead_and_no_other(manager, manager
     assert lead.get(reverse("recommendations:rating_change", args=[other.pk])).status_code == 404
     revoke = reverse("recommendations:revoke_access", args=["lead", grant.pk])
     assert manager_client.post(revoke, {"reason": "Handed over"}).status_code == 302
+    page = manager_client.get(reverse("recommendations:leads", args=[led.pk])).content.decode()
+    name = officer.get_full_name() or officer.username
+    assert f"{name} stopped leading, by" in page and "Handed over" in page
+    assert f"{name} was named lead, by" in page and "Leads the supervision work" in page
     assert lead.get(rate).status_code == 404  # no action for their agency: out of sight again
 
 
