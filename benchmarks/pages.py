@@ -175,7 +175,42 @@ class World:
                 publication=Review.Publication.PUBLISHED,
             )
         self.add_recommendations(review)
+        self.add_people_and_access_log(n)
         self.built += RECS_PER_REVIEW
+
+    def add_people_and_access_log(self, n):
+        """Three people an agency per review added, and a thousand access-log
+        rows and two hundred sign-in events (100,000 and 20,000 at 10,000
+        recommendations)."""
+        from evidence.models import AccessLog
+        from scr_tracker.accounts.models import SignInEvent, User
+        from scr_tracker.audit import changes_by
+
+        with changes_by(self.system, "Benchmark data"):
+            people = User.objects.bulk_create(
+                User(
+                    username=f"bench-{n}-{k}@example.invalid",
+                    email=f"bench-{n}-{k}@example.invalid",
+                    first_name="Invented",
+                    last_name=f"Officer {n}-{k}",
+                    role="agency_user",
+                    agency=self.agencies[(n + k) % len(self.agencies)],
+                    password="!",  # noqa: S106 (an unusable password)
+                )
+                for k in range(3)
+            )
+        events = ["viewed", "downloaded", "denied", "exported"]
+        AccessLog.objects.bulk_create(
+            AccessLog(
+                user=self.rng.choice(people),
+                event=self.rng.choice(events),
+                submission_id=self.rng.randint(1, 100_000),
+            )
+            for _ in range(1000)
+        )
+        SignInEvent.objects.bulk_create(
+            SignInEvent(user=self.rng.choice(people), event="signed_in") for _ in range(200)
+        )
 
     def add_recommendations(self, review):
         from django.utils import timezone
@@ -279,6 +314,11 @@ class World:
             ("export, XLSX", "/recommendations/export.xlsx"),
             ("evidence list", "/evidence/"),
             ("request form, one review", f"/evidence/requests/new/?review={review}"),
+            ("people", "/people/"),
+            ("people, one agency", f"/people/?agency={self.agencies[0].pk}"),
+            ("access log", "/evidence/access-log/"),
+            ("access log, one event", "/evidence/access-log/?event=exported"),
+            ("access log, CSV (every row)", "/evidence/access-log/csv/"),
         ]
 
 

@@ -26,6 +26,7 @@ from scr_tracker.accounts.models import Agency, SignInEvent, User
 from scr_tracker.pagination import pagination
 
 PER_PAGE = 50
+BATCH = 2000
 EVENTS = {**dict(AccessLog.Event.choices), **dict(SignInEvent.Event.choices)}
 COLUMNS = ("pk", "at", "user_id", "event", "submission_id", "file_id", "what", "source")
 
@@ -158,26 +159,28 @@ class _Echo:
 @require_safe
 @requires("read_access_log")
 def access_log_csv(request):
-    """The filtered log as CSV, streamed a thousand rows at a time."""
+    """The filtered log as CSV, streamed from one cursor, 2,000 rows at a time
+    (each batch names its people in one query)."""
     form = AccessLogFilter(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     writer = csv.writer(_Echo())
     log(request.user, AccessLog.Event.EXPORTED, what="the access log (CSV)")
 
+    def write(batch):
+        for row in _rows(batch):
+            yield writer.writerow(
+                [row["at"].isoformat(), row["person"], row["agency"], row["event"], row["detail"]]
+            )
+
     def lines():
         yield writer.writerow(["When", "Person", "Agency", "Event", "Detail"])
-        rows = entries(filters)
-        for start in range(0, rows.count(), 1000):
-            for row in _rows(rows[start : start + 1000]):
-                yield writer.writerow(
-                    [
-                        row["at"].isoformat(),
-                        row["person"],
-                        row["agency"],
-                        row["event"],
-                        row["detail"],
-                    ]
-                )
+        batch = []
+        for found in entries(filters).iterator(chunk_size=BATCH):
+            batch.append(found)
+            if len(batch) == BATCH:
+                yield from write(batch)
+                batch = []
+        yield from write(batch)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="access-log.csv"'

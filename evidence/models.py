@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
-from recommendations.models import Action, visible_reviews_q
+from recommendations.models import Action, not_hidden
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
 from scr_tracker.audit import AuditedHistory
@@ -51,7 +51,7 @@ class AgencyScopedQuerySet(models.QuerySet):
         for an agency user, none for anyone else. Scoped by the agency foreign
         key in the database, never by model-level permissions (guardian G1)."""
         role = role_of(user)
-        reviews = visible_reviews_q(user, "action__recommendation__review__")
+        reviews = not_hidden(user, "action", "action")
         if role in (BUSINESS_MANAGER, EXECUTIVE):
             return self.filter(reviews)
         if role == AGENCY_USER and user.agency_id is not None:
@@ -176,7 +176,7 @@ class SubmissionFileQuerySet(models.QuerySet):
         the submitting agency only once the file is clear of the intake checks;
         executives none (need to know)."""
         role = role_of(user)
-        reviews = visible_reviews_q(user, "submission__action__recommendation__review__")
+        reviews = not_hidden(user, "submission__action", "action")
         if role == BUSINESS_MANAGER:
             return self.filter(reviews).exclude(state__in=SubmissionFile.GONE)
         if role == AGENCY_USER and user.agency_id is not None:
@@ -187,7 +187,7 @@ class SubmissionFileQuerySet(models.QuerySet):
 
     def in_reviews_seen_by(self, user):
         """Files of the reviews ``user`` may see (restricted ones when granted)."""
-        return self.filter(visible_reviews_q(user, "submission__action__recommendation__review__"))
+        return self.filter(not_hidden(user, "submission__action", "action"))
 
 
 class SubmissionFile(models.Model):

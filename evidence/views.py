@@ -28,7 +28,7 @@ from evidence.models import (
     SubmissionFile,
     evidence_storage,
 )
-from recommendations.models import Action, Review, visible_reviews_q
+from recommendations.models import Action, Review, not_hidden
 from scr_tracker.accounts.capabilities import can, require, requires
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import agency_scope
@@ -439,7 +439,7 @@ def notification_list(request):
     """The signed-in person's own notifications; opening the page marks them read."""
     notes = list(
         Notification.objects.filter(recipient=request.user)
-        .filter(visible_reviews_q(request.user, "request__action__recommendation__review__"))
+        .filter(not_hidden(request.user, "request__action", "action"))
         .select_related("request__action__recommendation__review")[:200]
     )
     unread = [n.pk for n in notes if n.read_at is None]

@@ -10,14 +10,28 @@ from scr_tracker.accounts.roles import AGENCY_USER, role_of
 from scr_tracker.audit import AuditedHistory
 
 
-def visible_reviews_q(user, path: str = "") -> Q:
-    """Reviews ``user`` may see (through ``path`` to a review): every review
-    that is not restricted, and restricted ones granted to them by name. Read
-    inside the query that uses it: no query of its own."""
-    granted = ReviewGrant.objects.filter(user=user.pk, permission__codename="view_review").values(
-        "content_object"
+def hidden_reviews(user):
+    """The restricted reviews not granted to ``user`` by name (usually none)."""
+    granted = ReviewGrant.objects.filter(user=user.pk, permission__codename="view_review")
+    return (
+        Review.objects.filter(is_restricted=True)
+        .exclude(pk__in=granted.values("content_object"))
+        .values("pk")
     )
-    return Q(**{f"{path}is_restricted": False}) | Q(**{f"{path}pk__in": granted})
+
+
+def not_hidden(user, path: str, level: str) -> Q:
+    """Keeps the rows whose ``path`` (a foreign key to a ``level``: "review",
+    "recommendation" or "action") is outside every review hidden from
+    ``user``. A subquery of the few hidden ids inside the query that uses it:
+    no query of its own, and no join on the rows being listed."""
+    hidden = hidden_reviews(user)
+    ids = {
+        "review": hidden,
+        "recommendation": Recommendation.objects.filter(review__in=hidden).values("pk"),
+        "action": Action.objects.filter(recommendation__review__in=hidden).values("pk"),
+    }[level]
+    return ~Q(**{f"{path}__in": ids})
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -25,7 +39,7 @@ class ReviewQuerySet(models.QuerySet):
         """Reviews the person may see: restricted ones only when granted."""
         if role_of(user) is None:
             return self.none()
-        return self.filter(visible_reviews_q(user))
+        return self.filter(not_hidden(user, "pk", "review"))
 
 
 class Review(models.Model):
@@ -199,7 +213,7 @@ class RecommendationQuerySet(models.QuerySet):
         role = role_of(user)
         if role is None:
             return self.none()
-        mine = self.filter(visible_reviews_q(user, "review__"))
+        mine = self.filter(not_hidden(user, "review", "review"))
         if role != AGENCY_USER:
             return mine
         led = Exists(

@@ -204,6 +204,8 @@ MATRIX = {
     "people:switch_off": ("person", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "people:switch_on": ("person", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "people:resend_invitation": ("person", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
+    "people:reset_second_factor": ("person", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "people:unlock": ("person", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "people:agencies": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
     "people:agency_add": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "people:agency_edit": ("agency", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),

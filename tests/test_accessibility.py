@@ -209,6 +209,12 @@ PAGES = {
             then_submit(goto("people:switch_off", "person"), "Switch the account off"),
         ),
         ("Switch an account on", goto("people:switch_on", "person")),
+        ("Reset a second factor", goto("people:reset_second_factor", "person")),
+        (
+            "Reset a second factor, no reason",
+            then_submit(goto("people:reset_second_factor", "person"), "Reset the second factor"),
+        ),
+        ("Unlock sign-in", goto("people:unlock", "person")),
         ("Agencies", goto("people:agencies")),
         ("Add an agency", goto("people:agency_add")),
         ("Add an agency, empty", then_submit(goto("people:agency_add"), "Save the agency")),

@@ -410,3 +410,44 @@ def test_the_first_manager_is_invited_from_the_command_line(mailoutbox):
             "invite", "x@example.invalid", "--first-name=A", "--last-name=B", "--role=agency_user"
         )
     snapshot.assert_unchanged(before)
+
+
+# Cannot sign in -------------------------------------------------------------
+
+
+def test_a_manager_resets_a_lost_second_factor_and_unlocks_sign_in(
+    manager, manager_client, agency_a_user, settings
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from scr_tracker.accounts.models import SignInEvent
+
+    TOTPDevice.objects.create(user=agency_a_user, name="Lost phone", confirmed=True)
+    theirs = Client()
+    theirs.force_login(agency_a_user)
+    page = reverse("people:person", args=[agency_a_user.pk])
+    assert "unlock their sign-in" not in manager_client.get(page).content.decode()
+    for _ in range(settings.SIGN_IN_FAILURE_LIMIT):
+        Client().post(reverse("login"), {"username": agency_a_user.username, "password": "no"})
+    assert "unlock their sign-in" in manager_client.get(page).content.decode()
+
+    url = reverse("people:reset_second_factor", args=[agency_a_user.pk])
+    assert manager_client.post(url, {"reason": ""}).status_code == 400
+    assert TOTPDevice.objects.filter(user=agency_a_user).exists()
+    assert manager_client.post(url, {"reason": "Phone lost; called back"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=agency_a_user).exists()
+    assert theirs.get(reverse("recommendations:my_actions")).status_code == 302  # signed out
+
+    unlock = reverse("people:unlock", args=[agency_a_user.pk])
+    assert manager_client.post(unlock, {"reason": "Forgot the new password"}).status_code == 302
+    assert "unlock their sign-in" not in manager_client.get(page).content.decode()
+    events = SignInEvent.objects.filter(user=agency_a_user, by=manager).order_by("at", "pk")
+    assert [(e.event, e.reason) for e in events] == [
+        ("second_factor_reset", "Phone lost; called back"),
+        ("unlocked", "Forgot the new password"),
+    ]
+    signed_in = Client().post(
+        reverse("login"),
+        {"username": agency_a_user.username, "password": "correct horse battery staple"},
+    )
+    assert signed_in.status_code == 302  # no longer locked out

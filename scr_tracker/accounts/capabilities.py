@@ -92,16 +92,17 @@ def can(user, capability: str, obj=None) -> bool:
 
 
 def has_grant(user, perm: str, obj) -> bool:
-    """An object permission granted to the person themselves (never a global
-    one, never through superuser status: guardian G1, G7). Remembered on the
-    user object, which lives for one request."""
+    """An object permission granted to the person themselves by name: never a
+    global one, never a group's, never through superuser status (guardian G1,
+    G7). Remembered on the user object, which lives for one request."""
     cache = user.__dict__.setdefault("_grants", {})
     key = (perm, obj._meta.label, obj.pk)
     if key not in cache:
         from guardian.core import ObjectPermissionChecker
 
-        checker = ObjectPermissionChecker(user)
-        cache[key] = not user.is_superuser and checker.has_perm(perm.split(".")[1], obj)
+        codename = perm.split(".")[1]
+        mine = ObjectPermissionChecker(user).get_user_perms(obj)
+        cache[key] = not user.is_superuser and mine.filter(codename=codename).exists()
     return cache[key]
 
 

@@ -148,6 +148,7 @@ class SignInEvent(models.Model):
         RECOVERY_CODE_USED = "recovery_code_used", "Used a recovery code"
         SESSIONS_ENDED = "sessions_ended", "Signed out everywhere else"
         SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
+        UNLOCKED = "unlocked", "Sign-in unlocked by a manager"
 
     event = models.CharField(max_length=30, choices=Event.choices)
     user = models.ForeignKey(
@@ -163,7 +164,7 @@ class SignInEvent(models.Model):
         related_name="+",
         help_text="Who did it, when not the person themselves (a reset).",
     )
-    reason = models.TextField(blank=True, help_text="Why, for a reset.")
+    reason = models.TextField(blank=True, help_text="Why, for a reset or an unlock.")
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from scr_tracker.accounts import resets
 from scr_tracker.accounts.capabilities import requires
 from scr_tracker.accounts.invitations import invite_tokens, send_invitation
 from scr_tracker.accounts.models import Agency, SignInEvent, User
@@ -130,6 +131,7 @@ def person(request, pk):
         "history": _changes(history[:50]),
         "events": SignInEvent.objects.filter(user=found).select_related("by")[:20],
         "invited": not found.has_usable_password() and found.is_active,
+        "locked_out": resets.is_locked_out(found),
     }
     return render(request, "people/person.html", ctx)
 
@@ -227,6 +229,30 @@ def account_state(request, pk, on):
             "and what they were granted was revoked.",
         )
     return redirect("people:person", pk=found.pk)
+
+
+@login_required
+@requires("manage_people")
+def sign_in_help(request, pk, what):
+    """Reset a lost second factor, or unlock sign-in after failures, with a reason."""
+    found = _person(pk)
+    form = AccountStateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        name = found.get_full_name() or found.username
+        if what == "reset":
+            _, ended = resets.reset_second_factor(found, request.user, reason)
+            messages.success(
+                request,
+                f"{name}'s second factor was reset and {ended} session(s) ended: they set up "
+                "a new one when they next sign in.",
+            )
+        else:
+            resets.unlock(found, request.user, reason)
+            messages.success(request, f"{name} may sign in again.")
+        return redirect("people:person", pk=found.pk)
+    ctx = {"form": form, "person": found, "what": what}
+    return render(request, "people/sign_in_help.html", ctx, status=400 if form.errors else 200)
 
 
 @login_required

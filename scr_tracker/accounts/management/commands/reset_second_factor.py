@@ -3,13 +3,10 @@ factor, so that they set up a new one at their next sign-in, and end every
 session they have. Recorded as a sign-in event with who asked and why."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scr_tracker.accounts.capabilities import can
-from scr_tracker.accounts.models import SignInEvent, User
-from scr_tracker.accounts.signals import end_sessions
+from scr_tracker.accounts.models import User
+from scr_tracker.accounts.resets import reset_second_factor
 from scr_tracker.intake.guard import text_problems
 
 
@@ -33,16 +30,7 @@ class Command(BaseCommand):
         problems = text_problems(reason, where="reset_second_factor.reason")
         if problems:
             raise CommandError(f"{problems[0].message} Nothing was changed.")
-        with transaction.atomic():
-            removed = TOTPDevice.objects.filter(user=person).delete()[0]
-            removed += StaticDevice.objects.filter(user=person).delete()[0]
-            SignInEvent.objects.create(
-                event=SignInEvent.Event.SECOND_FACTOR_RESET,
-                user=person,
-                by=manager,
-                reason=reason.strip(),
-            )
-        ended = end_sessions(person)
+        removed, ended = reset_second_factor(person, manager, reason.strip())
         self.stdout.write(
             f"Reset {person.username}'s second factor ({removed} records removed) and ended "
             f"{ended} sessions. They set up a new one when they next sign in."
