@@ -62,7 +62,11 @@ def home_route(user):
 def navigation(request):
     """Template context: ``navigation``, a list of (label, url, is_current), and
     the service's and partnership's names."""
-    names = {"service_name": settings.SERVICE_NAME, "partnership_name": settings.PARTNERSHIP_NAME}
+    names = {
+        "service_name": settings.SERVICE_NAME,
+        "partnership_name": settings.PARTNERSHIP_NAME,
+        "sso_provider": settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else "",
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": [], **names}

@@ -130,7 +130,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: counts failures and refuses sign-in while locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "scr_tracker.accounts.sso.PasswordBackend",
+    "scr_tracker.accounts.sso.TrackerOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No database "AnonymousUser": anonymous visitors never match an object permission.
@@ -160,6 +161,44 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "scr_tracker.accounts.throttling.locked_out"
 AXES_CLIENT_IP_CALLABLE = "scr_tracker.accounts.throttling.client_ip"
 AXES_VERBOSE = False
+# Single sign-on with an OpenID Connect provider (docs/sign-in.md): off unless
+# OIDC_ENABLED, when every OIDC_* endpoint, the client id and secret are needed.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", default=False)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME") or "your organisation"
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO") or "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_ID",
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_ENABLED needs {', '.join(_missing)}.")
+# "everyone", or "break-glass": with single sign-on, passwords sign in only
+# break-glass superusers.
+PASSWORD_SIGN_IN = env_str("PASSWORD_SIGN_IN") or "everyone"
+if PASSWORD_SIGN_IN not in ("everyone", "break-glass"):
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN must be everyone or break-glass.")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from recommendations.views import home
-from scr_tracker.accounts import people, sessions, two_factor
+from scr_tracker.accounts import people, sessions, sso, two_factor
 from scr_tracker.accounts.throttling import throttled_password_reset
 
 password_reset = throttled_password_reset(
@@ -27,6 +27,9 @@ urlpatterns = [
         name="two_factor_recovery_codes",
     ),
     path("accounts/password-reset/", password_reset, name="password_reset"),
+    # Single sign-on (404 unless OIDC_ENABLED).
+    path("accounts/sso/", sso.SignInWithProvider.as_view(), name="oidc_authentication_init"),
+    path("accounts/sso/callback/", sso.ProviderCallback.as_view(), name="oidc_callback"),
     # An invitation's link (signed out, like password reset).
     path(
         "accounts/welcome/<uidb64>/<token>/",

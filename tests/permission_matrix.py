@@ -78,6 +78,10 @@ MATRIX = {
     "password_reset_done": (None, {"GET": ANYONE, "POST": NOWHERE}),
     "password_reset_confirm": ("reset", {"GET": ANYONE, "POST": ANYONE}),  # an invalid link
     "password_reset_complete": (None, {"GET": ANYONE, "POST": NOWHERE}),
+    # Single sign-on: not found unless OIDC_ENABLED (tests/test_sso.py runs it
+    # against a real provider).
+    "oidc_authentication_init": (None, {"GET": cells(*[404] * 5, 404, 404), "POST": NOWHERE}),
+    "oidc_callback": (None, {"GET": cells(*[404] * 5, 404, 404), "POST": NOWHERE}),
     # An invitation's link, signed out: an invalid one says so (200).
     "choose_password": ("reset", {"GET": ANYONE, "POST": ANYONE}),
     # Agency users are sent to their own home page.

@@ -280,6 +280,8 @@ NOT_PAGES = {
     "intake:document_remove",
     "evidence:request_cancel",
     "people:resend_invitation",
+    "oidc_authentication_init",  # redirects to the provider (tests/test_sso.py)
+    "oidc_callback",
     "recommendations:review_restriction",
     "evidence:access_log_csv",
     "recommendations:partner_sign_off",

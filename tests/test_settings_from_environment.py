@@ -103,3 +103,17 @@ def test_typed_readers(monkeypatch):
     assert env_bool("UNSET_FLAG", default=True) is True
     with pytest.raises(ImproperlyConfigured, match="COUNT must be at least 0"):
         env_int("COUNT", 5)
+
+
+def test_single_sign_on_half_set_stops_start_up_naming_what_is_missing(tmp_path):
+    result = start_app(
+        DEBUG="true", VAR_DIR=str(tmp_path), OIDC_ENABLED="true", OIDC_RP_CLIENT_ID="tracker"
+    )
+    assert result.returncode != 0
+    assert "OIDC_ENABLED needs OIDC_RP_CLIENT_SECRET, OIDC_OP_ISSUER" in result.stderr
+
+
+def test_password_sign_in_takes_one_of_two_values(tmp_path):
+    result = start_app(DEBUG="true", VAR_DIR=str(tmp_path), PASSWORD_SIGN_IN="nobody")
+    assert result.returncode != 0
+    assert "PASSWORD_SIGN_IN must be everyone or break-glass" in result.stderr

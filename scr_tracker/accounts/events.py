@@ -24,7 +24,8 @@ def _account_named(credentials):
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
-    record(SignInEvent.Event.SIGNED_IN, request, user)
+    sso = getattr(user, "backend", "").endswith("TrackerOIDCBackend")
+    record(SignInEvent.Event.SSO_SIGNED_IN if sso else SignInEvent.Event.SIGNED_IN, request, user)
 
 
 @receiver(user_login_failed)

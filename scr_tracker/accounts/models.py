@@ -140,6 +140,7 @@ class SignInEvent(models.Model):
 
     class Event(models.TextChoices):
         SIGNED_IN = "signed_in", "Signed in with a password"
+        SSO_SIGNED_IN = "sso_signed_in", "Signed in with single sign-on"
         FAILED = "failed", "Failed sign-in"
         LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
         SIGNED_OUT = "signed_out", "Signed out"
