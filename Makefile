@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make run    set up, load W6 and demo data, serve http://127.0.0.1:8000 (SQLite)
+#   make run    set up, load W6 and demo data, serve http://localhost:8000 (SQLite)
 #   make test   set up and run the whole test suite (PostgreSQL when reachable)
 SHELL := /bin/bash
 VENV := .venv
@@ -19,7 +19,7 @@ run: $(STAMP)
 	@DEBUG=true $(PY) manage.py load_review fixtures/w6.json
 	@DEBUG=true $(PY) manage.py load_demo
 	@echo
-	@echo "Open http://127.0.0.1:8000 and sign in with one of the accounts above."
+	@echo "Open http://localhost:8000 and sign in with one of the accounts above."
 	@DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

@@ -22,9 +22,10 @@ class TrackerAdminConfig(AdminConfig):
         super().ready()  # every app's admin module is loaded by now
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
+        from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential
 
         # Second-factor devices hold secrets: never shown or made in the admin.
         # A person sets their own up in the tracker.
-        for model in (TOTPDevice, StaticDevice):
+        for model in (TOTPDevice, StaticDevice, WebAuthnCredential, WebAuthnAttestation):
             if admin.site.is_registered(model):
                 admin.site.unregister(model)

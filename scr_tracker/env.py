@@ -5,6 +5,7 @@ stops the app at start-up with ImproperlyConfigured naming the variable, instead
 of surfacing later as a confusing runtime error.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -98,3 +99,11 @@ def parse_database_url(url: str, name: str = "DATABASE_URL") -> dict:
     raise ImproperlyConfigured(
         f"{name} must start with postgres:// or sqlite:// (got scheme {parts.scheme!r})."
     )
+
+
+def is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

@@ -5,21 +5,27 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 # Nothing the tracker does needs these; a page cannot ask for them either.
+# Passkeys (WebAuthn) are the tracker's own, never a framed page's.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "publickey-credentials-get",
-        "usb",
-    )
+    [
+        "publickey-credentials-create=(self)",
+        "publickey-credentials-get=(self)",
+    ]
+    + [
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "payment",
+            "usb",
+        )
+    ]
 )
 
 

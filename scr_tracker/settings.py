@@ -3,6 +3,7 @@ environment through scr_tracker.env; the README's configuration table lists them
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -13,6 +14,7 @@ from scr_tracker.env import (
     env_list,
     env_path,
     env_str,
+    is_ip_address,
     parse_database_url,
 )
 
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "recommendations",
     "evidence",
@@ -151,6 +154,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # executives and the admin; for agency users unless this is switched off.
 MFA_REQUIRED_FOR_AGENCY_USERS = env_bool("MFA_REQUIRED_FOR_AGENCY_USERS", default=True)
 OTP_TOTP_ISSUER = env_str("SERVICE_NAME") or "Recommendation tracker"
+# Passkeys (WebAuthn) as a second factor, never instead of the password; bound
+# to the tracker's own address (SITE_URL, set below).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "django.security.webauthn"
 # Sign-in throttling (django-axes, in the database): per username and per address.
 SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
 SIGN_IN_COOLOFF_MINUTES = env_int("SIGN_IN_COOLOFF_MINUTES", 15, minimum=1)
@@ -280,10 +287,20 @@ EVIDENCE_RETENTION_YEARS = env_int("EVIDENCE_RETENTION_YEARS", 6, minimum=1)
 # on board packs and on the public summary.
 PARTNERSHIP_NAME = env_str("PARTNERSHIP_NAME") or "Walsall Safeguarding Partnership"
 SERVICE_NAME = env_str("SERVICE_NAME") or "Recommendation tracker"
+OTP_WEBAUTHN_RP_NAME = SERVICE_NAME
 # How long an invitation's link to choose a password works (docs/people.md).
 INVITE_DAYS = env_int("INVITE_DAYS", 7, minimum=1)
 # The address people use to reach the tracker, for links in emails.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# Passkeys are bound to the tracker's host name: browsers offer them on HTTPS
+# or on http://localhost, never on a bare IP address. They are offered only
+# when SITE_URL is such an address (docs/sign-in.md).
+_site = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_ID = _site.hostname or "localhost"
+PASSKEYS_OFFERED = not is_ip_address(OTP_WEBAUTHN_RP_ID) and (
+    _site.scheme == "https" or OTP_WEBAUTHN_RP_ID == "localhost"
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL] if PASSKEYS_OFFERED else []
 
 # History is the audit trail: it may never be switched off, and the admin may not
 # revert it (a revert would rewrite what a business manager decided).
@@ -347,6 +364,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # its deployment check is silenced on purpose (docs/operations.md).
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if not PASSKEYS_OFFERED:
+    # No origin to allow passkeys on: their check would ask for one.
+    SILENCED_SYSTEM_CHECKS.append("otp_webauthn.E030")
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from recommendations.views import home
-from scr_tracker.accounts import people, sessions, sso, two_factor
+from scr_tracker.accounts import passkeys, people, sessions, sso, two_factor
 from scr_tracker.accounts.throttling import throttled_password_reset
 
 password_reset = throttled_password_reset(
@@ -27,6 +27,9 @@ urlpatterns = [
         name="two_factor_recovery_codes",
     ),
     path("accounts/password-reset/", password_reset, name="password_reset"),
+    # Passkeys as a second factor (reachable before it, like the code page).
+    path("accounts/webauthn/", include(passkeys)),
+    path("accounts/two-factor/passkey-added/", passkeys.added, name="passkey_added"),
     # Single sign-on (404 unless OIDC_ENABLED).
     path("accounts/sso/", sso.SignInWithProvider.as_view(), name="oidc_authentication_init"),
     path("accounts/sso/callback/", sso.ProviderCallback.as_view(), name="oidc_callback"),

@@ -82,6 +82,44 @@ MATRIX = {
     # against a real provider).
     "oidc_authentication_init": (None, {"GET": cells(*[404] * 5, 404, 404), "POST": NOWHERE}),
     "oidc_callback": (None, {"GET": cells(*[404] * 5, 404, 404), "POST": NOWHERE}),
+    # Passkeys: django-otp-webauthn's JSON ceremonies, POST only, answering 403
+    # to anyone signed out. Registering needs the second factor passed (or none
+    # yet): the unverified manager, who has an app, is refused. An empty
+    # completion is the ceremony's own 400. No passwordless sign-in.
+    "otp_webauthn:credential-registration-begin": (
+        None,
+        {
+            "GET": cells(403, 405, 405, 405, 405, 403, 403),
+            "POST": cells(403, 200, 200, 200, 200, 403, 403),
+        },
+    ),
+    "otp_webauthn:credential-registration-complete": (
+        None,
+        {
+            "GET": cells(403, 405, 405, 405, 405, 403, 403),
+            "POST": cells(403, 400, 400, 400, 400, 403, 403),
+        },
+    ),
+    "otp_webauthn:credential-authentication-begin": (
+        None,
+        {
+            "GET": cells(403, 405, 405, 405, 405, 403, 405),
+            "POST": cells(403, 200, 200, 200, 200, 403, 200),
+        },
+    ),
+    "otp_webauthn:credential-authentication-complete": (
+        None,
+        {
+            "GET": cells(403, 405, 405, 405, 405, 403, 405),
+            "POST": cells(403, 400, 400, 400, 400, 403, 400),
+        },
+    ),
+    "otp_webauthn:js-i18n-catalog": (None, {"GET": ANYONE, "POST": NOWHERE}),
+    # After a passkey is set up: on to the recovery codes, or back.
+    "passkey_added": (
+        None,
+        {"GET": cells(302, 302, 302, 302, 302), "POST": cells(302, 405, 405, 405, 405, 302, 405)},
+    ),
     # An invitation's link, signed out: an invalid one says so (200).
     "choose_password": ("reset", {"GET": ANYONE, "POST": ANYONE}),
     # Agency users are sent to their own home page.

@@ -281,6 +281,12 @@ NOT_PAGES = {
     "evidence:request_cancel",
     "people:resend_invitation",
     "oidc_authentication_init",  # redirects to the provider (tests/test_sso.py)
+    "passkey_added",  # a redirect (tests/test_browser_passkeys.py)
+    "otp_webauthn:credential-registration-begin",  # JSON for the passkey script
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "oidc_callback",
     "recommendations:review_restriction",
     "evidence:access_log_csv",

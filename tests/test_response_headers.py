@@ -59,6 +59,7 @@ def test_every_response_refuses_unused_browser_features(client, manager_client):
     for response in (client.get(reverse("login")), manager_client.get(reverse("home"))):
         policy = response["Permissions-Policy"]
         assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy
+        assert "publickey-credentials-get=(self)" in policy
 
 
 @pytest.mark.parametrize(

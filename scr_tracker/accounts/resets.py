@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from scr_tracker.accounts.models import SignInEvent
 from scr_tracker.accounts.signals import end_sessions
@@ -17,6 +18,7 @@ def reset_second_factor(person, by, reason: str) -> tuple[int, int]:
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=person).delete()[0]
         removed += StaticDevice.objects.filter(user=person).delete()[0]
+        removed += WebAuthnCredential.objects.filter(user=person).delete()[0]
         SignInEvent.objects.create(
             event=SignInEvent.Event.SECOND_FACTOR_RESET, user=person, by=by, reason=reason
         )

@@ -27,6 +27,7 @@ from django_otp.util import random_hex
 
 from scr_tracker.accounts import events
 from scr_tracker.accounts.models import SignInEvent
+from scr_tracker.accounts.passkeys import has_passkey
 from scr_tracker.accounts.roles import AGENCY_USER, role_of
 
 RECOVERY_CODES = 10
@@ -47,7 +48,8 @@ def required(user) -> bool:
 
 
 def has_device(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey (recovery codes come with either)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists() or has_passkey(user)
 
 
 def require_second_factor(get_response):
@@ -138,6 +140,7 @@ def setup(request):
         "qr": segno.make(pending.config_url, error="m").svg_data_uri(scale=5, border=2),
         "secret": _grouped(b32encode(pending.bin_key).decode()),
         "next": _next(request),
+        "passkeys": settings.PASSKEYS_OFFERED,
     }
     return render(
         request, "accounts/two_factor_setup.html", ctx, status=400 if form.errors else 200
@@ -201,7 +204,12 @@ def verify(request):
             "code",
             "That code is not right, or was used already. Enter the code your app shows now.",
         )
-    ctx = {"form": form, "next": _next(request)}
+    ctx = {
+        "form": form,
+        "next": _next(request),
+        "has_app": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "has_passkey": has_passkey(request.user),
+    }
     return render(
         request, "accounts/two_factor_verify.html", ctx, status=400 if form.errors else 200
     )
