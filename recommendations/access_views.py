@@ -42,26 +42,40 @@ def reviews(request):
 def review_access(request, pk):
     """Who may see a review; a manager gives a person access (POST)."""
     review = _review(request.user, pk)
+    said = (f"{{name}} may now see {review}.", f"{{name}} could already see {review}.")
+    return _grants_page(
+        request,
+        review,
+        said,
+        "recommendations/access/review.html",
+        {
+            "review": review,
+            "restriction_form": RestrictionForm(
+                initial={"is_restricted": str(review.is_restricted)}
+            ),
+        },
+    )
+
+
+def _grants_page(request, obj, said, template, ctx):
+    """A page of the grants on ``obj``, whose form grants one more (POST);
+    ``said``: the messages when made and when it was there already."""
     form = GrantForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         person = form.cleaned_data["person"]
-        made = access.grant(review, person, request.user, form.cleaned_data["reason"])
-        name = person.get_full_name() or person.username
-        if made:
-            messages.success(request, f"{name} may now see {review.reference}.")
-        else:
-            messages.info(request, f"{name} could already see {review.reference}.")
-        return redirect("recommendations:review_access", pk=review.pk)
+        made = access.grant(obj, person, request.user, form.cleaned_data["reason"])
+        message = said[0] if made else said[1]
+        (messages.success if made else messages.info)(
+            request, message.format(name=person.get_full_name() or person.username)
+        )
+        return redirect(request.path)
     ctx = {
-        "review": review,
-        "grants": access.grants_of(review),
-        "history": access.grant_history(review),
+        **ctx,
+        "grants": access.grants_of(obj),
+        "history": access.grant_history(obj),
         "form": form,
-        "restriction_form": RestrictionForm(initial={"is_restricted": str(review.is_restricted)}),
     }
-    return render(
-        request, "recommendations/access/review.html", ctx, status=400 if form.errors else 200
-    )
+    return render(request, template, ctx, status=400 if form.errors else 200)
 
 
 @login_required
@@ -108,26 +122,12 @@ def leads(request, pk):
     rec = get_object_or_404(
         Recommendation.objects.visible_to(request.user).select_related("review"), pk=pk
     )
-    form = GrantForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        person = form.cleaned_data["person"]
-        made = access.grant(rec, person, request.user, form.cleaned_data["reason"])
-        name = person.get_full_name() or person.username
-        if made:
-            messages.success(
-                request, f"{name} now leads {rec}: they may rate it and give its actions."
-            )
-        else:
-            messages.info(request, f"{name} already leads {rec}.")
-        return redirect("recommendations:leads", pk=rec.pk)
-    ctx = {
-        "recommendation": rec,
-        "grants": access.grants_of(rec),
-        "history": access.grant_history(rec),
-        "form": form,
-    }
-    return render(
-        request, "recommendations/access/leads.html", ctx, status=400 if form.errors else 200
+    said = (
+        f"{{name}} now leads {rec}: they may rate it and give its actions.",
+        f"{{name}} already leads {rec}.",
+    )
+    return _grants_page(
+        request, rec, said, "recommendations/access/leads.html", {"recommendation": rec}
     )
 
 

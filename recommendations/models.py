@@ -11,8 +11,10 @@ from scr_tracker.audit import AuditedHistory
 
 
 def hidden_reviews(user):
-    """The restricted reviews not granted to ``user`` by name (usually none)."""
-    granted = ReviewGrant.objects.filter(user=user.pk, permission__codename="view_review")
+    """The restricted reviews not granted to ``user`` by name (usually none).
+    The review grant table holds only ``view_review`` grants (access.GRANTS),
+    so no join to the permission table is needed."""
+    granted = ReviewGrant.objects.filter(user=user.pk)
     return (
         Review.objects.filter(is_restricted=True)
         .exclude(pk__in=granted.values("content_object"))
