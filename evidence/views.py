@@ -60,11 +60,15 @@ def _get_submission(request, pk):
 @require_safe
 def submission_list(request):
     submissions = Submission.objects.visible_to(request.user).for_list()
+    state = request.GET.get("state", "")
+    if state in Submission.State.values:
+        submissions = submissions.filter(state=state)
     page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
         "submissions": page.object_list,
         "page": page,
-        "pages": pagination(page, ""),
+        "pages": pagination(page, f"state={state}" if state in Submission.State.values else ""),
+        "state": Submission.State(state).label if state in Submission.State.values else "",
         "show_content": may_read_content(request.user),
         "can_submit": agency_scope(request.user) is not None,
     }

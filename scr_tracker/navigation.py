@@ -40,6 +40,13 @@ PAGES = {
 }
 
 
+# What waits for the person: per menu route, (count, what it means), and as
+# the home pages' list. Set by the reporting app, which can read every wing
+# (this module cannot import it); one query a request (reporting/attention.py).
+menu_counts = None
+attention = None
+
+
 @cache
 def _capability_of(route_name):
     return getattr(resolve(reverse(route_name)).func, "capability", None)
@@ -70,7 +77,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": [], **names}
-    items = [(label, reverse(name)) for label, name in pages_for(user)]
+    pages = pages_for(user)
+    counts = menu_counts(user) if menu_counts is not None else {}
+    items = [(label, reverse(name), counts.get(name)) for label, name in pages]
     # The current item is the longest URL that the path starts with.
-    current = max((url for _, url in items if request.path.startswith(url)), key=len, default="")
-    return {"navigation": [(label, url, url == current) for label, url in items], **names}
+    current = max((url for _, url, _ in items if request.path.startswith(url)), key=len, default="")
+    return {
+        "navigation": [(label, url, url == current, count) for label, url, count in items],
+        "attention": attention(user) if attention is not None else [],
+        **names,
+    }

@@ -15,7 +15,7 @@ from django.utils import timezone
 from evidence.models import Submission
 from recommendations.models import Recommendation
 from tests import factories
-from tests.browser import screenshot
+from tests.browser import SCREENSHOTS, screenshot
 from tests.documents import make_pdf
 
 pytestmark = [
@@ -113,11 +113,25 @@ def test_agency_evidence_is_accepted_and_the_dashboard_counts_move(
     agency.get_by_text("Your evidence was sent to the partnership.").wait_for()
     submission = Submission.objects.get(agency=agency_a_user.agency)
 
+    # The manager is told, in the menu and on the dashboard, and goes from there.
     review = open_as(manager)
-    review.goto(reverse("evidence:submission_detail", args=[submission.pk]))
+    review.goto(reverse("reporting:dashboard"))
+    waiting = review.get_by_role("region", name="Needs your attention")
+    # Agency B's own evidence (w6_recs) waits too.
+    assert waiting.get_by_role("link").all_inner_texts() == ["2 evidence to review"]
+    assert review.get_by_role("link", name="Evidence 2 waiting for you").count() == 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    review.screenshot(path=SCREENSHOTS / "needs-your-attention.png")
+    waiting.get_by_role("link", name="2 evidence to review").click()
+    review.get_by_role("link", name="by A").click()
+    assert review.url.endswith(reverse("evidence:submission_detail", args=[submission.pk]))
     review.get_by_label("Accept").check()
     review.get_by_role("button", name="Save review").click()
     review.get_by_text("Your review was saved.").wait_for()
+    review.goto(reverse("reporting:dashboard"))
+    waiting = review.get_by_role("region", name="Needs your attention")
+    assert waiting.get_by_role("link").all_inner_texts() == ["1 evidence to review"]
+    assert review.get_by_role("link", name="Evidence 1 waiting for you").count() == 1
 
     board.reload()
     row = board.get_by_role("row").filter(has_text=w6_recs[1].short_title)

@@ -1,8 +1,10 @@
 """The business managers' new lists read the database in a fixed number of
 queries, whatever the number of rows. The counts include the session, user
-(whose role is a field of the person: no query of its own) and second-factor
-device lookups; the session's idle-expiry refresh (three more) is written at
-most once a minute, so it is made before counting (``sign_in``)."""
+(whose role is a field of the person: no query of its own), second-factor
+device and "needs your attention" lookups (one query: the menu's counts and
+the home page's list, reporting/attention.py); the session's idle-expiry
+refresh (three more) is written at most once a minute, so it is made before
+counting (``sign_in``)."""
 
 import datetime
 
@@ -33,11 +35,11 @@ def test_held_files_list_is_a_fixed_number_of_queries(
     url = reverse("evidence:held_files")
     action = factories.make_action(agency=agency_a)
     held_file(action, agency_a_user)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(url)
     for _ in range(5):
         held_file(factories.make_action(agency=agency_a), agency_a_user)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["files"]) == 6
 
@@ -48,12 +50,12 @@ def test_register_page_is_a_fixed_number_of_queries(manager, django_assert_num_q
     url = reverse("intake:register")
     factories.make_restricted_term("Invented One")
     factories.make_restricted_document("invented words for a register entry " * 5)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url)
     for n in range(4):
         factories.make_restricted_term(f"Invented Term {n}")
         factories.make_restricted_document(f"more invented words number {n} " * 5, label=f"D{n}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["terms"]) == 5
 
@@ -86,11 +88,11 @@ def _count(client, url, django_assert_num_queries, expected):
 # and this month's live counts), rating definitions, the filter form's choices;
 # then the session refresh (three). Every count and tally is computed in the
 # database: none of these returns more than a page of rows.
-DASHBOARD_QUERIES = 24
+DASHBOARD_QUERIES = 25
 # session, user (with their role), then: the recommendation, its actions, its
 # evidence, its history, its actions' history, its lead officers, rating
 # definitions; then the session refresh.
-RECOMMENDATION_QUERIES = 11
+RECOMMENDATION_QUERIES = 12
 
 
 def test_the_dashboard_is_a_fixed_number_of_queries(
@@ -140,9 +142,9 @@ def test_my_actions_is_a_fixed_number_of_queries(
     url = reverse("recommendations:my_actions")
     _grow(w6, [agency_a], [agency_a_user], 1)
     # session, user (with their role), agency (the header), actions, their evidence, refresh (3)
-    _count(client, url, django_assert_num_queries, 7)
+    _count(client, url, django_assert_num_queries, 8)
     _grow(w6, [agency_a, agency_b], [agency_a_user, agency_b_user], 2)
-    _count(client, url, django_assert_num_queries, 7)
+    _count(client, url, django_assert_num_queries, 8)
 
 
 def test_requests_and_notifications_are_a_fixed_number_of_queries(
@@ -165,11 +167,11 @@ def test_requests_and_notifications_are_a_fixed_number_of_queries(
     more(1)
     # session, user (with their role), then the list (or notifications and marking them read
     # the first time), then the session refresh (three)
-    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 4)
-    _count(client, reverse("evidence:notification_list"), django_assert_num_queries, 5)
+    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 5)
+    _count(client, reverse("evidence:notification_list"), django_assert_num_queries, 6)
     more(4)
-    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 4)
-    _count(client, reverse("evidence:notification_list"), django_assert_num_queries, 5)
+    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 5)
+    _count(client, reverse("evidence:notification_list"), django_assert_num_queries, 6)
 
 
 def test_the_board_report_is_a_fixed_number_of_queries(
@@ -183,8 +185,8 @@ def test_the_board_report_is_a_fixed_number_of_queries(
     # session, user (with their role), the pack, its reviews, the previous one, then the
     # session refresh (two more, whatever their number, when target dates
     # slipped: their reasons)
-    _count(client, url, django_assert_num_queries, 6)
+    _count(client, url, django_assert_num_queries, 7)
     _grow(w6, [agency_a], [agency_a_user], 2)
     latest = factories.make_board_pack(w6, manager, board_date=datetime.date(2026, 3, 1))
     url = reverse("reporting:board_pack", args=[latest.pk])
-    _count(client, url, django_assert_num_queries, 6)
+    _count(client, url, django_assert_num_queries, 7)

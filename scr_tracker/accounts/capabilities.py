@@ -95,7 +95,9 @@ def has_grant(user, perm: str, obj) -> bool:
     """An object permission granted to the person themselves by name: never a
     global one, never a group's, never through superuser status (guardian G1,
     G7). Remembered on the user object, which lives for one request."""
-    cache = user.__dict__.setdefault("_grants", {})
+    cache = getattr(user, "_grants", None)
+    if cache is None:
+        cache = user._grants = {}
     key = (perm, obj._meta.label, obj.pk)
     if key not in cache:
         from guardian.core import ObjectPermissionChecker

@@ -8,3 +8,10 @@ class ReportingConfig(AppConfig):
     name = "scr_tracker.reporting"
     label = "reporting"
     verbose_name = "Reporting"
+
+    def ready(self):
+        from scr_tracker import navigation
+        from scr_tracker.reporting import attention
+
+        navigation.menu_counts = attention.menu_counts
+        navigation.attention = attention.for_user

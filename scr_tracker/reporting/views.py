@@ -21,7 +21,7 @@ from recommendations.models import RatingDefinition, Recommendation, Review
 from scr_tracker.accounts.capabilities import can, require
 from scr_tracker.accounts.roles import agency_scope, role_of
 from scr_tracker.pagination import pagination
-from scr_tracker.reporting import board, dashboard, exports, trend
+from scr_tracker.reporting import attention, board, dashboard, exports, trend
 from scr_tracker.reporting.forms import BoardPackForm, DashboardFilterForm
 from scr_tracker.reporting.models import BoardPack, BoardPackReview
 
@@ -82,6 +82,13 @@ def dashboard_page(request):
         .order_by("due_date", "pk")
     )
     waiting, waiting_count = dashboard.waiting_for_sign_off(recs)
+    partner_waiting = None
+    if can(user, "partner_sign_off") and user.agency_id and user.agency.is_statutory_partner:
+        partner_waiting = list(
+            attention.waiting_for_partner(user)
+            .select_related("review")
+            .order_by("review", "number")[:20]
+        )
     ctx = {
         "form": form,
         "summaries": summaries if len(summaries) > 1 else [],
@@ -97,6 +104,7 @@ def dashboard_page(request):
         "flagged": flagged[:20],
         "flagged_count": flagged.count(),
         "waiting": waiting,
+        "partner_waiting": partner_waiting,
         "waiting_count": waiting_count,
         "since": since,
         "last_pack": last_pack if not filters.get("since") else None,

@@ -1,0 +1,197 @@
+"""Needs your attention: what waits for each person, counted in one query on
+every signed-in page (the menu's counts and the home page's list share it).
+Every count is taken through the same scoping querysets as the pages it links
+to, so nobody is told of anything they could not open (docs/decisions.md)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from evidence.models import AssuranceRequest, Submission, SubmissionFile
+from recommendations.models import Action, Recommendation, SignOff
+from scr_tracker.accounts.models import User
+from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
+
+DUE_SOON_DAYS = 14
+
+
+@dataclass
+class Item:
+    key: str
+    count: int
+    text: str  # e.g. "pieces of evidence to review"
+    url: str
+
+
+def _count(queryset):
+    """A scalar subquery counting ``queryset``'s rows."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted[:1], output_field=IntegerField())
+
+
+def _manager(user, today):
+    escalated_before = today - timedelta(days=settings.ESCALATE_AFTER_DAYS)
+    requests = AssuranceRequest.objects.visible_to(user).open().filter(due_date__lt=today)
+    recs = Recommendation.objects.visible_to(user)
+    someone = User.objects.filter(is_active=True, role=AGENCY_USER, agency=OuterRef("agency"))
+    return [
+        (
+            "evidence",
+            "evidence to review",
+            reverse("evidence:submission_list") + "?state=submitted",
+            Submission.objects.visible_to(user).filter(
+                state=Submission.State.SUBMITTED, disposed_at__isnull=True
+            ),
+        ),
+        (
+            "held",
+            "held files to check",
+            reverse("evidence:held_files"),
+            SubmissionFile.objects.in_reviews_seen_by(user).filter(state=SubmissionFile.State.HELD),
+        ),
+        ("overdue_requests", "requests overdue", reverse("evidence:request_list"), requests),
+        (
+            "escalated",
+            f"requests escalated (over {settings.ESCALATE_AFTER_DAYS} days overdue)",
+            reverse("evidence:request_list"),
+            requests.filter(due_date__lt=escalated_before),
+        ),
+        (
+            "unstaffed",
+            "actions whose agency has nobody to send evidence",
+            reverse("people:people") + "?role=agency_user",
+            Action.objects.visible_to(user)
+            .exclude(state=Action.State.ASSURED)
+            .exclude(Exists(someone)),
+        ),
+        (
+            "ready",
+            "recommendations ready to sign off",
+            reverse("reporting:dashboard") + "#sign-offs",
+            recs.ready_for_sign_off(),
+        ),
+        (
+            "again",
+            "recommendations to sign off again",
+            reverse("reporting:dashboard") + "#sign-offs",
+            recs.needing_sign_off(),
+        ),
+        (
+            "overdue",
+            "recommendations overdue",
+            reverse("reporting:dashboard") + "?overdue=on#recommendations",
+            recs.filter(Recommendation.overdue_q()),
+        ),
+    ]
+
+
+def _agency_user(user, today):
+    ours = Submission.objects.visible_to(user)
+    later = ours.filter(action=OuterRef("action"), submitted_at__gt=OuterRef("submitted_at"))
+    return [
+        (
+            "open_requests",
+            "requests for evidence",
+            reverse("recommendations:my_actions") + "#requests",
+            AssuranceRequest.objects.visible_to(user).open(),
+        ),
+        (
+            "returned",
+            "pieces of evidence returned to you",
+            reverse("evidence:submission_list") + "?state=returned",
+            ours.filter(state=Submission.State.RETURNED).exclude(Exists(later)),
+        ),
+        (
+            "due_soon",
+            f"actions due within {DUE_SOON_DAYS} days or overdue",
+            reverse("recommendations:my_actions"),
+            Action.objects.visible_to(user)
+            .filter(agency=user.agency_id, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+            .exclude(state=Action.State.ASSURED),
+        ),
+    ]
+
+
+def _executive(user, today):
+    items = [
+        (
+            "flagged",
+            "requests flagged to executives",
+            reverse("reporting:dashboard") + "#flagged",
+            AssuranceRequest.objects.visible_to(user).open().filter(flagged_on__isnull=False),
+        )
+    ]
+    if user.agency_id is not None and user.agency.is_statutory_partner:
+        items.append(
+            (
+                "partner",
+                f"sign-offs waiting for {user.agency.short_name}",
+                reverse("reporting:dashboard") + "#partner-sign-offs",
+                waiting_for_partner(user),
+            )
+        )
+    return items
+
+
+def waiting_for_partner(user):
+    """Recommendations signed off by a business manager (and still so) that
+    the executive's statutory partner has not yet signed off."""
+    ours = SignOff.objects.filter(
+        recommendation=OuterRef("pk"),
+        kind=SignOff.Kind.PARTNER,
+        agency=user.agency_id,
+        version=OuterRef("version"),
+    )
+    return (
+        Recommendation.objects.visible_to(user)
+        .with_sign_off()
+        .filter(signed_off_version=F("version"))
+        .exclude(Exists(ours))
+    )
+
+
+KINDS = {BUSINESS_MANAGER: _manager, AGENCY_USER: _agency_user, EXECUTIVE: _executive}
+
+
+def for_user(user) -> list[Item]:
+    """What waits for ``user`` (zero counts included), in one query; kept on
+    the user object for the rest of the request."""
+    known = getattr(user, "_attention", None)
+    if known is not None:
+        return known
+    kind = KINDS.get(role_of(user))
+    items = []
+    if kind is not None:
+        counters = kind(user, timezone.localdate())
+        counts = (
+            User.objects.filter(pk=user.pk)
+            .annotate(**{key: _count(qs) for key, _, _, qs in counters})
+            .values(*[key for key, *_ in counters])
+            .get()
+        )
+        items = [Item(key, counts[key] or 0, text, url) for key, text, url, _ in counters]
+    user._attention = items
+    return items
+
+
+# The menu's counts: route -> (the items it sums, what the number means).
+IN_THE_MENU = {
+    "evidence:submission_list": (("evidence", "returned"), "waiting for you"),
+    "evidence:held_files": (("held",), "to check"),
+    "evidence:request_list": (("overdue_requests", "open_requests"), "needing you"),
+    "reporting:dashboard": (("flagged", "partner"), "needing you"),
+}
+
+
+def menu_counts(user) -> dict[str, tuple[int, str]]:
+    counts = {item.key: item.count for item in for_user(user)}
+    found = {}
+    for route, (keys, meaning) in IN_THE_MENU.items():
+        total = sum(counts.get(key, 0) for key in keys)
+        if total:
+            found[route] = (total, meaning)
+    return found
