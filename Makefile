@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lock lint format clean bench bench-serving bench-saves bench-reminders bench-guard bench-pages bench-drill fuzz assets screenshots
+.PHONY: run test setup lock lint format clean bench bench-serving bench-saves bench-reminders bench-guard bench-pages bench-attention bench-drill fuzz assets screenshots
 
 $(STAMP): requirements.lock tools/bootstrap-venv
 	@tools/bootstrap-venv $(VENV)
@@ -31,7 +31,7 @@ lock:
 	@tools/lock-requirements
 
 # Every benchmark on PostgreSQL (about 25 minutes); each prints its table.
-bench: bench-serving bench-pages bench-saves bench-reminders bench-drill
+bench: bench-serving bench-pages bench-attention bench-saves bench-reminders bench-drill
 
 # Requests per second as deployed: gunicorn (2 workers) driven by wrk.
 bench-serving: $(STAMP)
@@ -53,6 +53,11 @@ bench-guard: $(STAMP)
 # on 127.0.0.1:5432; about ten minutes, most of it building the data).
 bench-pages: $(STAMP)
 	@$(PY) benchmarks/pages.py $(ARGS)
+
+# What "Needs your attention" costs on every page, count by count, at 10,000
+# recommendations.
+bench-attention: $(STAMP)
+	@$(PY) benchmarks/attention.py $(ARGS)
 
 # The backup-and-restore drill on the benchmark data set (10,000
 # recommendations, 100,000 submissions, 10,000 files); each step's time and

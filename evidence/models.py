@@ -128,6 +128,13 @@ class Submission(models.Model):
             models.Index(fields=["-submitted_at", "-id"], name="submission_date_idx"),
             # Evidence tallies per action: accepted, awaiting review.
             models.Index(fields=["action", "state"], name="submission_action_state_idx"),
+            # "Needs your attention": evidence waiting for review, counted on
+            # every manager's page (index-only, whatever the number reviewed).
+            models.Index(
+                fields=["action"],
+                condition=Q(state="submitted", disposed_at__isnull=True),
+                name="submission_awaiting_review_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

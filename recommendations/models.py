@@ -409,7 +409,13 @@ class Recommendation(models.Model):
 
 class ActionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Actions of the recommendations the user may read."""
+        """Actions of the recommendations the user may read (for business
+        managers and executives, every one outside a hidden review)."""
+        role = role_of(user)
+        if role is None:
+            return self.none()
+        if role != AGENCY_USER:
+            return self.filter(not_hidden(user, "recommendation", "recommendation"))
         return self.filter(recommendation__in=Recommendation.objects.visible_to(user))
 
 

@@ -78,12 +78,12 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"navigation": [], **names}
     pages = pages_for(user)
-    counts = menu_counts(user) if menu_counts is not None else {}
+    counts = menu_counts(request) if menu_counts is not None else {}
     items = [(label, reverse(name), counts.get(name)) for label, name in pages]
     # The current item is the longest URL that the path starts with.
     current = max((url for _, url, _ in items if request.path.startswith(url)), key=len, default="")
     return {
         "navigation": [(label, url, url == current, count) for label, url, count in items],
-        "attention": attention(user) if attention is not None else [],
+        "attention": attention(request) if attention is not None else [],
         **names,
     }

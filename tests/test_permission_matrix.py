@@ -53,7 +53,7 @@ def test_every_row_names_a_real_route():
 # Statements a refused request may issue: reads, savepoints, and the writes it
 # is allowed to make (its session's expiry, the access log of a denial).
 READ = re.compile(
-    r"^\s*(SELECT|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT"
+    r"^\s*\(?(SELECT|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT"
     r"|DECLARE \S+ NO SCROLL CURSOR (WITH(OUT)? HOLD )?FOR SELECT)\b",  # .iterator()
     re.I,
 )
@@ -72,6 +72,7 @@ def test_the_statement_rule_catches_writes_and_passes_reads():
     assert harmful(['UPDATE "django_session" SET "expire_date" = 1']) == []
     assert harmful(['INSERT INTO "evidence_accesslog" ("user_id") VALUES (1)']) == []
     assert harmful(['DECLARE "c1" NO SCROLL CURSOR WITH HOLD FOR SELECT 1']) == []
+    assert harmful(["(SELECT 'a', COUNT(*) FROM \"x\") UNION ALL (SELECT 'b', 1)"]) == []  # a union
     writes = [
         'UPDATE "recommendations_recommendation" SET "rating" = \'green\'',
         'INSERT INTO "recommendations_historicalrecommendation" ("id") VALUES (1)',

@@ -14,4 +14,4 @@ class ReportingConfig(AppConfig):
         from scr_tracker.reporting import attention
 
         navigation.menu_counts = attention.menu_counts
-        navigation.attention = attention.for_user
+        navigation.attention = attention.on_page

@@ -55,6 +55,7 @@ def dashboard_page(request):
     if agency_scope(request.user) is not None:
         return redirect("recommendations:my_actions")
     require(request.user, "view_dashboard")
+    request.shows_attention = True  # the whole "Needs your attention" list
     form = DashboardFilterForm(request.GET, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     user = request.user
