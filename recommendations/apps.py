@@ -13,6 +13,10 @@ class RecommendationsConfig(AppConfig):
 
     def ready(self):
         from recommendations import access, checks  # noqa: F401 (start-up checks, receivers)
+        from recommendations.models import hidden_review_ids_of_user
+        from scr_tracker.accounts import sso
+
+        sso.WITH_THE_USER["hidden_review_ids"] = hidden_review_ids_of_user()
         from scr_tracker.intake import guard
 
         guard.add_published_source(published_texts)

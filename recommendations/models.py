@@ -22,12 +22,27 @@ def hidden_reviews(user):
     )
 
 
+def hidden_review_ids_of_user():
+    """The ids of the reviews hidden from the user of the outer query: read
+    with the signed-in person (accounts/sso.py, WITH_THE_USER)."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    granted = ReviewGrant.objects.filter(user=OuterRef(OuterRef("pk"))).values("content_object")
+    return ArraySubquery(
+        Review.objects.filter(is_restricted=True).exclude(pk__in=granted).values("pk")
+    )
+
+
 def not_hidden(user, path: str, level: str) -> Q:
     """Keeps the rows whose ``path`` (a foreign key to a ``level``: "review",
     "recommendation" or "action") is outside every review hidden from
-    ``user``. A subquery of the few hidden ids inside the query that uses it:
-    no query of its own, and no join on the rows being listed."""
-    hidden = hidden_reviews(user)
+    ``user``. The signed-in person comes with those ids (usually none: then
+    no filter at all); otherwise a subquery of them inside the query that uses
+    it. Either way no query of its own, and no join on the rows listed."""
+    known = getattr(user, "hidden_review_ids", None)
+    if known is not None and not known:
+        return Q()
+    hidden = known if known is not None else hidden_reviews(user)
     ids = {
         "review": hidden,
         "recommendation": Recommendation.objects.filter(review__in=hidden).values("pk"),

@@ -182,3 +182,14 @@ def test_a_restriction_without_a_reason_changes_nothing(manager_client):
     assert response.status_code == 400
     assert "Say why" in response.content.decode()
     snapshot.assert_unchanged(before)
+
+
+def test_the_signed_in_person_comes_with_the_reviews_hidden_from_them(manager_client, manager):
+    """In the same query as the person (no query of its own): when none is
+    hidden, the scoping querysets add no filter at all."""
+    page = reverse("reporting:dashboard")
+    assert manager_client.get(page).wsgi_request.user.hidden_review_ids == []
+    hidden = factories.make_review("TEST HIDDEN", is_restricted=True)
+    assert manager_client.get(page).wsgi_request.user.hidden_review_ids == [hidden.pk]
+    factories.make_restricted_access(hidden, manager)
+    assert manager_client.get(page).wsgi_request.user.hidden_review_ids == []

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
+from django.db import connection
 from django.http import Http404
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -81,7 +82,7 @@ class TrackerOIDCBackend(OIDCAuthenticationBackend):
         return found
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
+        user = signed_in_user(user_id)
         return user if user is not None and user.is_active else None
 
     def create_user(self, claims):
@@ -127,9 +128,27 @@ class ProviderCallback(OIDCAuthenticationCallbackView):
         return super().login_failure()
 
 
+# Read with the signed-in person on every request, in the same query: name ->
+# an expression over the user's row. Filled by other apps at start-up (the
+# recommendations app adds the ids of the reviews hidden from the person), so
+# that what each page needs to know of the person costs no query of its own.
+WITH_THE_USER = {}
+
+
+def signed_in_user(user_id):
+    users = User._default_manager.all()
+    if WITH_THE_USER and connection.vendor == "postgresql":
+        users = users.annotate(**WITH_THE_USER)
+    return users.filter(pk=user_id).first()
+
+
 class PasswordBackend(ModelBackend):
     """Passwords, as Django checks them; with PASSWORD_SIGN_IN=break-glass,
     only for break-glass superusers (everyone else signs in with the provider)."""
+
+    def get_user(self, user_id):
+        user = signed_in_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user):
         if settings.PASSWORD_SIGN_IN == "break-glass" and not user.is_superuser:  # noqa: S105
