@@ -49,18 +49,6 @@ def due_kinds(request, today):
     return kinds
 
 
-def recipients(request, audience):
-    """The people a request's message of ``audience`` goes to (one query):
-    of a restricted review, only those given access to it."""
-    people = User.objects.filter(is_active=True, role=audience)
-    if audience == AGENCY_USER:
-        people = people.filter(agency=request.agency_id)
-    review = request.action.recommendation.review
-    if review.is_restricted:
-        people = people.filter(pk__in=review.grants.values("user"))
-    return people.order_by("pk")
-
-
 class Audiences:
     """Every active agency user, by agency, every active business manager, and
     who may see each restricted review: read once per run, whatever the

@@ -10,11 +10,13 @@ from scr_tracker.accounts.roles import AGENCY_USER, role_of
 from scr_tracker.audit import AuditedHistory
 
 
-def hidden_reviews(user):
-    """The restricted reviews not granted to ``user`` by name (usually none).
-    The review grant table holds only ``view_review`` grants (access.GRANTS),
-    so no join to the permission table is needed."""
-    granted = ReviewGrant.objects.filter(user=user.pk)
+def hidden_reviews(user, whose=None):
+    """The restricted reviews not granted by name to ``user`` (usually none).
+    ``whose``: instead of a user, an expression naming one (the outer query's
+    user, for hidden_review_ids_of_user). The review grant table holds only
+    ``view_review`` grants (access.GRANTS), so no join to the permission table
+    is needed."""
+    granted = ReviewGrant.objects.filter(user=user.pk if whose is None else whose)
     return (
         Review.objects.filter(is_restricted=True)
         .exclude(pk__in=granted.values("content_object"))
@@ -27,10 +29,7 @@ def hidden_review_ids_of_user():
     with the signed-in person (accounts/sso.py, WITH_THE_USER)."""
     from django.contrib.postgres.expressions import ArraySubquery
 
-    granted = ReviewGrant.objects.filter(user=OuterRef(OuterRef("pk"))).values("content_object")
-    return ArraySubquery(
-        Review.objects.filter(is_restricted=True).exclude(pk__in=granted).values("pk")
-    )
+    return ArraySubquery(hidden_reviews(None, whose=OuterRef(OuterRef("pk"))))
 
 
 def not_hidden(user, path: str, level: str) -> Q:

@@ -91,6 +91,10 @@ def _person(pk):
 def _changes(rows):
     """(row, [(label, old, new)]) for a person's history rows, newest first."""
     rows = list(rows)
+    # Every agency the rows name, in one query (not one a change).
+    agencies = dict(
+        Agency.objects.filter(pk__in={row.agency_id for row in rows}).values_list("pk", "name")
+    )
     result = []
     for newer, older in zip(rows, [*rows[1:], None], strict=True):
         changed = []
@@ -100,19 +104,19 @@ def _changes(rows):
                 changed.append(
                     (
                         PERSON_FIELDS[change.field],
-                        _shown(change.field, change.old),
-                        _shown(change.field, change.new),
+                        _shown(change.field, change.old, agencies),
+                        _shown(change.field, change.new, agencies),
                     )
                 )
         result.append((newer, changed))
     return result
 
 
-def _shown(name, value):
+def _shown(name, value, agencies):
     if name == "role":
         return User.Role(value).label if value else "No role"
     if name == "agency":
-        return Agency.objects.filter(pk=value).values_list("name", flat=True).first() or "No agency"
+        return agencies.get(value, "No agency")
     if name == "is_active":
         return "On" if value else "Off"
     if value in (None, ""):
