@@ -28,8 +28,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.test import override_settings  # noqa: E402
 
 from scr_tracker.intake.extract import Refused  # noqa: E402
 from scr_tracker.intake.guard import text_problems  # noqa: E402
@@ -229,6 +231,8 @@ def main():
     # A registered 50-page report (about 150 KB of its own varied prose).
     factories.make_restricted_document(varied_prose(150_000, seed=99))
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
+    print(f"GUARD_PROCESSES={settings.GUARD_PROCESSES}: texts of a million characters or more")
+    print("are checked in two processes, one half each (intake/halves.py)\n")
 
     ten_mb = (PROSE * (10_000_000 // len(PROSE) + 1))[:10_000_000]
     seconds, problems = best_of(3, lambda: text_problems(ten_mb, documents=True))
@@ -239,13 +243,18 @@ def main():
         [p.rule for p in problems],
     )
     varied = varied_prose(10_000_000)
-    seconds, problems = best_of(3, lambda: text_problems(varied, documents=True))
+    seconds, problems = best_of(5, lambda: text_problems(varied, documents=True))
     report(
         "text guard, 10 MB of varied prose (all rules + registers)",
         seconds,
         len(varied),
         [p.rule for p in problems],
     )
+    with override_settings(GUARD_PROCESSES=1):
+        seconds, problems = best_of(5, lambda: text_problems(varied, documents=True))
+    report("  the same in one process (GUARD_PROCESSES=1)", seconds, len(varied))
+    worst_of = max(best_of(1, lambda: text_problems(varied, documents=True))[0] for _ in range(5))
+    report("  the same, the slowest of 5 runs", worst_of, len(varied))
     # A refusal of non-ASCII text full of findings: each one located (the
     # quadratic case was 92 s for the 100 KB file).
     hundred_kb = ("é " + "WS1 1TP and more. " * 6000)[:100_000]

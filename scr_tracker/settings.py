@@ -250,6 +250,9 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 # every allowed file together is refused before it is read.
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_MB", 20, minimum=1) * 1024 * 1024
 EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10, minimum=1)
+# Processes that check one long text at once (intake/halves.py): 2 uses a
+# second core for texts of a million characters or more; 1 checks in one.
+GUARD_PROCESSES = env_int("GUARD_PROCESSES", 2, minimum=1)
 DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES
 MAX_REQUEST_BYTES = EVIDENCE_MAX_FILES * EVIDENCE_MAX_FILE_BYTES + 1024 * 1024
 AGENCY_QUOTA_BYTES = env_int("AGENCY_QUOTA_MB", 2048, minimum=1) * 1024 * 1024

@@ -10,7 +10,7 @@ from functools import cached_property
 
 import numpy as np
 
-from scr_tracker.intake import keyed
+from scr_tracker.intake import halves, keyed
 from scr_tracker.intake.identifiers import find_identifiers
 from scr_tracker.intake.normalise import (
     Squeezed,
@@ -60,15 +60,24 @@ def text_problems(
 
 
 class Checked:
-    """The problems of a text, and its words (read once, when first wanted)."""
+    """The problems of a text, and its words and their keyed values (read
+    once, when first wanted)."""
 
     def __init__(self, text: str):
-        self.normalised, self.characters = normalise_with_characters(text)
+        self.text = text
         self.problems: list[Problem] = []
 
     @cached_property
+    def normalised(self) -> tuple[str, set[str]]:
+        return normalise_with_characters(self.text)
+
+    @cached_property
     def words(self) -> Words:
-        return Words(word_buffer(self.normalised, self.characters))
+        return Words(word_buffer(*self.normalised))
+
+    @cached_property
+    def values(self) -> np.ndarray:
+        return keyed.word_values(self.words)
 
 
 def check_text(
@@ -78,22 +87,29 @@ def check_text(
     by_line: bool = False,
     documents: bool = True,
     first_only: bool = False,
+    keep_values: bool = False,
 ) -> Checked:
-    """text_problems(), keeping the words for a later overlap check. With
-    first_only, the check stops at the first identifier (a file is refused
-    whole: nothing in it is redacted, so the rest need not be located)."""
+    """text_problems(), keeping the words' keyed values for a later overlap
+    check (keep_values). With first_only, the check stops at the first
+    identifier (a file is refused whole: nothing in it is redacted, so the
+    rest need not be located). A long text is checked in two halves at once
+    where a second process can run (halves.py)."""
     checked = Checked(text)
     if not text:
         return checked
+    if halves.wanted(text) and _in_two(checked, by_line, documents, first_only, keep_values):
+        _log(checked.problems, where)
+        return checked
     problems = checked.problems
-    squeezed = Squeezed(identifier_text(checked.normalised, checked.characters))
+    normalised, characters = checked.normalised
+    squeezed = Squeezed(identifier_text(normalised, characters))
     by_rule: dict[str, list] = {}
     for finding in find_identifiers(squeezed.text, first_only=first_only):
         by_rule.setdefault(finding.rule, []).append(finding)
     for rule, findings in by_rule.items():
         # One message per kind is enough to fix it; every place is redacted.
         spans = tuple(squeezed.original_span(f.start, f.end) for f in findings)
-        message = _identifier_message(checked.normalised, spans[0], findings[0].label, by_line)
+        message = _identifier_message(text, spans[0], findings[0].label, by_line)
         problems.append(Problem(rule, message, spans))
     if first_only and problems:
         _log(problems, where)
@@ -101,14 +117,40 @@ def check_text(
     terms = registered_terms()
     if terms and contains_restricted_term(checked.words, terms):
         problems.append(Problem("restricted_term", RESTRICTED_TERM))
-    if (
-        documents
-        and documents_registered()
-        and overlaps_restricted_document(keyed.word_values(checked.words))
-    ):
+    if documents and documents_registered() and overlaps_restricted_document(checked.values):
         problems.append(Problem("restricted_document", RESTRICTED_DOCUMENT))
     _log(problems, where)
     return checked
+
+
+def _in_two(checked: Checked, by_line, documents, first_only, keep_values) -> bool:
+    """check_text() by halves.check(); False when the text has no place to cut."""
+    compare = documents and documents_registered()
+    register = halves.Register(
+        registered_terms(),
+        compare,
+        published_shingles() if compare else frozenset(),
+        _register() if compare else None,
+    )
+    result = halves.check(checked.text, register, first_only=first_only, keep_values=keep_values)
+    if result is None:
+        return False
+    findings, term, overlap, values = result
+    by_rule: dict[str, list] = {}
+    for rule, label, span in findings:
+        by_rule.setdefault(rule, [label]).append(span)
+    for rule, (label, *spans) in by_rule.items():
+        message = _identifier_message(checked.text, spans[0], label, by_line)
+        checked.problems.append(Problem(rule, message, tuple(spans)))
+    if values is not None:
+        checked.values = values
+    if first_only and checked.problems:
+        return True
+    if term:
+        checked.problems.append(Problem("restricted_term", RESTRICTED_TERM))
+    if overlap is not None and _overlapping(*overlap):
+        checked.problems.append(Problem("restricted_document", RESTRICTED_DOCUMENT))
+    return True
 
 
 def _log(problems, where):
@@ -116,10 +158,11 @@ def _log(problems, where):
         log.warning("intake refused: rule=%s where=%s", problem.rule, where or "text")
 
 
-def _identifier_message(normalised, span, rule_label, by_line) -> str:
+def _identifier_message(text, span, rule_label, by_line) -> str:
     start, end = span
     if by_line:
-        place = f"line {normalised.count(chr(10), 0, start) + 1}"
+        # Normalising never makes or removes a line break: count in the text.
+        place = f"line {text.count(chr(10), 0, start) + 1}"
     else:
         place = f"characters {start + 1}–{end}"
     return f"This looks like {rule_label} ({place}). Remove it."
@@ -145,6 +188,12 @@ def overlaps_restricted_document(values: np.ndarray) -> bool:
     else:
         distinct = _distinct_at_least(runs, published, 2 * OVERLAP_SHINGLES)
         matched = _matches_in_register(runs, published)
+    return _overlapping(distinct, matched)
+
+
+def _overlapping(distinct: int, matched: dict[int, int]) -> bool:
+    """Whether a text with `distinct` unpublished runs, `matched[document]` of
+    them in a registered document, overlaps it."""
     threshold = min(OVERLAP_SHINGLES, max(OVERLAP_MIN_SHORT, (distinct + 1) // 2))
     return distinct > 0 and any(count >= threshold for count in matched.values())
 

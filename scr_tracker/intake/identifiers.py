@@ -180,23 +180,31 @@ _RULE = {
 }
 
 
-def find_identifiers(text: str, *, first_only: bool = False) -> list[Finding]:
+def find_identifiers(
+    text: str, *, first_only: bool = False, start: int = 0, stop: int | None = None
+) -> list[Finding]:
     """Every identifier in text (identifier_text() of normalised text), in
     order of position; with first_only, only the first one found (enough to
-    refuse a file, and quick however many there are)."""
+    refuse a file, and quick however many there are).
+
+    With start and stop, only those whose first digit (or birth keyword or
+    date) lies in text[start:stop], read with the text around them: a long
+    text's halves (halves.py) each take their own, and none is taken twice."""
     findings = []
-    for match in _CANDIDATES.finditer(text):
+    for match in _CANDIDATES.finditer(text, start):
+        if stop is not None and match.start() >= stop:
+            break
         name = match.lastgroup
         rule, before = _RULE[name]
-        start, end = match.start() - before, match.end(name)
-        if rule == "nhs_number" and not is_nhs_number(text[start:end]):
+        begin, end = match.start() - before, match.end(name)
+        if rule == "nhs_number" and not is_nhs_number(text[begin:end]):
             continue
-        if rule == "upn" and not is_upn(text[start:end]):
+        if rule == "upn" and not is_upn(text[begin:end]):
             continue
-        findings.append(Finding(rule, start, end))
+        findings.append(Finding(rule, begin, end))
         if first_only:
             return findings
-    findings.extend(_dates_of_birth(text, first_only))
+    findings.extend(_dates_of_birth(text, first_only, start, stop))
     return sorted(findings, key=lambda f: (f.start, f.rule))
 
 
@@ -240,19 +248,24 @@ def _may_have_birth_keyword(text: str) -> bool:
     return any(core in squeezed for core in _KEYWORD_CORES)
 
 
-def _dates_of_birth(text: str, first_only: bool = False) -> list[Finding]:
+def _dates_of_birth(
+    text: str, first_only: bool = False, start: int = 0, stop: int | None = None
+) -> list[Finding]:
     """A date of birth needs a birth keyword, so the full pattern only runs
     where there are keywords: fast on long text with none, and still linear on
     text full of them."""
     findings = []
     if not _may_have_birth_keyword(text):
         return findings
-    for start, end in _windows(_BIRTH_KEYWORD, text, _WINDOW):
+    for begin, end in _windows(_BIRTH_KEYWORD, text, _WINDOW):
         # Dates span words, so line breaks and tabs are read as spaces; a
         # same-length substitution keeps the offsets.
-        window = text[start:end].translate(_WHITESPACE_TO_SPACE)
+        window = text[begin:end].translate(_WHITESPACE_TO_SPACE)
         for match in _DOB.finditer(window):
-            findings.append(Finding("date_of_birth", start + match.start(), start + match.end()))
+            at = begin + match.start()
+            if at < start or (stop is not None and at >= stop):
+                continue
+            findings.append(Finding("date_of_birth", at, begin + match.end()))
             if first_only:
                 return findings
     return findings

@@ -187,6 +187,19 @@ class Squeezed:
     def original(self, position: int) -> int:
         return position + bisect_right(self._removed_at, position)
 
+    def squeezed(self, original: int) -> int:
+        """Where a position of the original text is in the squeezed one."""
+        removed = self._removed_at
+        # The removed characters before it: the k-th was at removed[k] + k.
+        low, high = 0, len(removed)
+        while low < high:
+            middle = (low + high) // 2
+            if removed[middle] + middle < original:
+                low = middle + 1
+            else:
+                high = middle
+        return original - low
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         if not self._removed_at:
             return start, end

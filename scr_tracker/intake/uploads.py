@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
-from scr_tracker.intake import clamd, keyed
+from scr_tracker.intake import clamd
 from scr_tracker.intake.extract import ALLOWED_DESCRIPTION, TYPES, Refused, inspect
 from scr_tracker.intake.guard import (
     RESTRICTED_DOCUMENT,
@@ -92,12 +92,17 @@ def check_upload(upload, position: int) -> CheckedFile:
     for part in extracted.parts:
         where = f"{label} ({name})" + (f", {part.where}" if part.where else "")
         checked = check_text(
-            part.text, where=where, by_line=part.by_line, documents=False, first_only=True
+            part.text,
+            where=where,
+            by_line=part.by_line,
+            documents=False,
+            first_only=True,
+            keep_values=compare,
         )
         if checked.problems:
             raise Refused(f"{where}: {checked.problems[0].message} Then upload the file again.")
         if compare:
-            values.append(keyed.word_values(checked.words))
+            values.append(checked.values)
     if compare and values and overlaps_restricted_document(np.concatenate(values)):
         raise Refused(f"{label} ({name}): {RESTRICTED_DOCUMENT}")
     stored = extracted.stored if extracted.stored is not None else data
