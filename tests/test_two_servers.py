@@ -188,3 +188,38 @@ def test_the_same_edit_raced_on_both_is_saved_once(servers):
     assert statuses == [302, 409]
     (loser,) = [response for response in results.values() if response.status == 409]
     assert "changed" in loser.text.lower()
+
+
+def test_a_long_upload_is_checked_in_two_processes_by_a_worker(servers):
+    """A 1.2 MB text file whose one NHS number (a test number) lies in the
+    second half: a gunicorn worker (one thread) forks a child for that half,
+    and the child's finding refuses the file. The same file without it is
+    taken."""
+    officer = Session()
+    officer.sign_in(servers["one"], "pair-officer", PASSWORD)
+    line = "The invented partnership audited supervision notes across four teams.\n"
+    body = line * (1_200_000 // len(line))
+    tainted = (
+        body[: len(body) * 3 // 4] + "Reference 943 476 5919 noted.\n" + body[len(body) * 3 // 4 :]
+    )
+    fields = {
+        "action": servers["action"],
+        "summary": "Audit notes of invented teams.",
+        "impact": "Invented improvement.",
+    }
+    refused = officer.post_files(
+        f"{servers['one']}/evidence/new/",
+        fields,
+        [("files", "notes.txt", tainted.encode(), "text/plain")],
+    )
+    assert refused.status == 400  # the form again, with the error
+    assert "looks like an NHS, CHI or H&amp;C number (line" in refused.text
+    taken = officer.post_files(
+        f"{servers['one']}/evidence/new/",
+        fields,
+        [("files", "notes.txt", body.encode(), "text/plain")],
+    )
+    assert taken.status == 302, taken.text[-2000:]
+    log = servers["logs"][0].read_text()
+    assert log.count("characters checked in two processes") == 2
+    assert "the second process failed" not in log

@@ -23,6 +23,7 @@ Used only for long texts (SPLIT_FROM), when GUARD_PROCESSES allows a second
 process, and when this process has one thread (forking a threaded process
 can deadlock the child)."""
 
+import logging
 import os
 import pickle
 import re
@@ -48,6 +49,8 @@ from scr_tracker.intake.normalise import (
 )
 from scr_tracker.intake.terms import contains_restricted_term
 from scr_tracker.intake.words import Words
+
+log = logging.getLogger("scr_tracker.intake")
 
 SPLIT_FROM = 1_000_000  # characters; below this a fork costs more than it saves
 CONTEXT = 256  # visible characters read either side of a stretch
@@ -103,7 +106,10 @@ def check(text: str, register: Register, *, first_only: bool, keep_values: bool)
         return first["findings"], False, None, None
     other = second.result()
     if other is None:
+        log.warning("intake: the second process failed; this one checked both halves")
         other = _stretch(text, cut, len(text), register, first_only, keep_values)
+    else:
+        log.info("intake: %d characters checked in two processes", len(text))
     if first_only and other["findings"]:
         return other["findings"], False, None, None
     findings = sorted(first["findings"] + other["findings"], key=lambda f: (f[2][0], f[0]))
