@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
-from recommendations.models import Action, not_hidden
+from recommendations.models import Action, Review, not_hidden
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
 from scr_tracker.audit import AuditedHistory
@@ -398,22 +398,48 @@ class AssuranceRequest(models.Model):
         return ((today or timezone.localdate()) - self.due_date).days
 
 
+class NotificationQuerySet(models.QuerySet):
+    def of(self, user):
+        """The person's own notifications, without those about a restricted
+        review they can no longer see."""
+        return self.filter(recipient=user).filter(not_hidden(user, "review", "review"))
+
+
 class Notification(models.Model):
-    """A message to one person, shown in the tracker and sent by email. One per
-    (request, kind, recipient): running the reminder command again sends nothing new."""
+    """A message to one person, shown in the tracker and sent by email: a
+    title and a link to where the thing is done, never evidence content.
+    Reminders are one per (request, kind, recipient): running the reminder
+    command again sends nothing new. Events (evidence/events.py) are made in
+    the transaction of the change they tell of."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
     )
     request = models.ForeignKey(
-        AssuranceRequest, on_delete=models.PROTECT, related_name="notifications"
+        AssuranceRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
-    kind = models.CharField(max_length=30, help_text="reminder, chaser-N or escalation")
+    # Which review it is about: a restricted review's notifications are
+    # hidden from anyone who loses access to it.
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(
+        max_length=30, help_text="reminder, chaser-N, escalation, or an event (events.EVENTS)"
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    link = models.CharField(
+        max_length=300, blank=True, help_text="Where in the tracker the thing is done (a path)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

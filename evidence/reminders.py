@@ -77,28 +77,23 @@ class Audiences:
 
 
 def message(request, kind):
+    """(subject, body, link): a title and a link to where the thing is done,
+    never what the request or the action says (events.py)."""
     rec = request.action.recommendation
-    link = settings.SITE_URL + reverse("recommendations:my_actions")
+    link = reverse("recommendations:my_actions")
     due = f"{request.due_date:%-d %B %Y}"
     if kind == "reminder":
         subject = f"Evidence for {rec} is due on {due}"
-        opening = f"The partnership asked {request.agency.name} for evidence by {due}."
     elif kind == "escalation":
-        subject = f"Escalated: evidence for {rec} from {request.agency.short_name} is overdue"
-        opening = (
-            f"{request.agency.name} has not sent the evidence requested for {due}. It is "
-            f"{request.days_overdue()} days overdue."
+        subject = (
+            f"Escalated: evidence for {rec} from {request.agency.short_name} is "
+            f"{request.days_overdue()} days overdue"
         )
-        link = settings.SITE_URL + reverse("evidence:request_list")
+        link = reverse("evidence:request_list")
     else:
         subject = f"Overdue: evidence for {rec} was due on {due}"
-        opening = f"The evidence the partnership asked {request.agency.name} for is overdue."
-    body = (
-        f"{opening}\n\nAction: {request.action.description}\n\n"
-        f"What good evidence would show: {request.good_evidence}\n\n"
-        f"Send it in the tracker: {link}\n"
-    )
-    return subject, body
+    body = f"{subject}\n\nOpen it in the tracker: {settings.SITE_URL}{link}\n"
+    return subject, body, link
 
 
 BATCH = 1000
@@ -133,9 +128,18 @@ def run(today=None) -> Outcome:
             ]
             if not people:
                 continue
-            subject, body = message(request, kind)
+            subject, body, link = message(request, kind)
+            review = request.action.recommendation.review
             new.extend(
-                Notification(recipient=p, request=request, kind=kind, subject=subject, body=body)
+                Notification(
+                    recipient=p,
+                    request=request,
+                    review=review,
+                    kind=kind,
+                    subject=subject,
+                    body=body,
+                    link=link,
+                )
                 for p in people
             )
     for start in range(0, len(new), BATCH):
@@ -162,17 +166,28 @@ def run(today=None) -> Outcome:
                 default_change_reason=FLAGGED,
             )
     outcome.flagged = to_flag
-    _send_unsent(outcome)
+    # Those who chose one email a day have theirs from send_digests.
+    send(Notification.objects.filter(recipient__emails=User.Emails.EACH), outcome)
     return outcome
 
 
-def _send_unsent(outcome):
-    """Email what is not yet emailed, one email per person for the whole run
+def digests(outcome=None) -> Outcome:
+    """One email to each person who chose one a day, of everything not yet
+    emailed to them: run once a day (manage.py send_digests). Nothing is
+    emailed twice, so a second run the same day sends only what is new."""
+    outcome = outcome or Outcome()
+    send(Notification.objects.filter(recipient__emails=User.Emails.DAILY), outcome)
+    return outcome
+
+
+def send(notifications, outcome=None):
+    """Email those of ``notifications`` not yet emailed, one email per person
     (a digest when there is more than one thing), over one connection; each
     batch of successes is recorded in one UPDATE. A failure is counted and
     retried on the next run."""
+    outcome = outcome or Outcome()
     unsent = (
-        Notification.objects.filter(emailed_at=None)
+        notifications.filter(emailed_at=None, recipient__is_active=True)
         .exclude(recipient__email="")
         .select_related("recipient")
         .order_by("recipient_id", "pk")
@@ -182,7 +197,7 @@ def _send_unsent(outcome):
         connection.open()
     except OSError:
         outcome.failed += unsent.count()  # the server cannot be reached: all next time
-        return
+        return outcome
     emailed = []
     try:
         for notes in _by_recipient(unsent.iterator(chunk_size=BATCH)):
@@ -197,6 +212,7 @@ def _send_unsent(outcome):
     finally:
         connection.close()
     _mark_emailed(emailed, outcome)
+    return outcome
 
 
 def _by_recipient(notes):
@@ -212,13 +228,20 @@ def _by_recipient(notes):
 
 def digest(notes):
     """One email for one person's new notifications: the notification itself
-    when there is one, otherwise each in turn under a count."""
+    when there is one, otherwise each title and link in turn under a count."""
     to = [notes[0].recipient.email]
     if len(notes) == 1:
         return mail.EmailMessage(notes[0].subject, notes[0].body, to=to)
-    subject = f"{len(notes)} requests for evidence need attention"
-    parts = [f"{n}. {note.subject}\n\n{note.body}" for n, note in enumerate(notes, 1)]
-    body = "\n" + ("\n" + "-" * 40 + "\n\n").join(parts)
+    subject = f"{len(notes)} things in the tracker need you"
+    parts = [
+        f"{n}. {note.subject}\n   {settings.SITE_URL}{note.link}" for n, note in enumerate(notes, 1)
+    ]
+    listing = reverse("evidence:notification_list")
+    body = (
+        "\n".join(parts)
+        + f"\n\nAll your notifications: {settings.SITE_URL}{listing}\n"
+        + "Choose how you are emailed on that page.\n"
+    )
     return mail.EmailMessage(subject, body, to=to)
 
 

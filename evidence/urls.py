@@ -1,6 +1,7 @@
 from django.urls import path
 
 from evidence import access_log, retention_views, views
+from evidence import notification_views as notes
 
 app_name = "evidence"
 
@@ -18,7 +19,10 @@ urlpatterns = [
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
-    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/", notes.notification_list, name="notification_list"),
+    path("notifications/read/", notes.notifications_read, name="notifications_read"),
+    path("notifications/emails/", notes.notification_emails, name="notification_emails"),
+    path("notifications/<int:pk>/", notes.notification_open, name="notification_open"),
     path("retention/", retention_views.retention, name="retention"),
     path("retention/<int:pk>/", retention_views.retention_edit, name="retention_edit"),
     path("retention/<int:pk>/dispose/", retention_views.disposal, name="disposal"),

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from evidence import access_log
+from evidence import access_log, events
 from evidence.forms import (
     AssuranceRequestForm,
     FileDecisionForm,
@@ -23,12 +23,11 @@ from evidence.forms import (
 from evidence.models import (
     AccessLog,
     AssuranceRequest,
-    Notification,
     Submission,
     SubmissionFile,
     evidence_storage,
 )
-from recommendations.models import Action, Review, not_hidden
+from recommendations.models import Action, Review
 from scr_tracker.accounts.capabilities import can, require, requires
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import agency_scope
@@ -175,6 +174,9 @@ def submission_review(request, pk):
             submission.reviewed_at = timezone.now()
             submission.save()
             _action_follows_review(submission.action, decision)
+        events.evidence_reviewed(
+            submission, decision == Submission.State.ACCEPTED, actor=request.user
+        )
         _still_in_scope(request.user, submission)
     messages.success(request, "Your review was saved.")
     return redirect("evidence:submission_detail", pk=pk)
@@ -278,6 +280,10 @@ def _save_submission(user, form):
                     asked.save(update_fields=["state", "answer"])
             action.evidence_submitted()
             _still_in_scope(user, submission)
+            events.evidence_sent(submission, actor=user)
+            held = sum(1 for checked in form.checked_files if checked.held_reason)
+            if held:
+                events.files_held(submission, held, actor=user)
     except BaseException:
         for name in stored:
             evidence_storage().delete(name)
@@ -334,6 +340,7 @@ def file_decision(request, pk):
             if not release:
                 name = upload.file.name
                 transaction.on_commit(lambda: evidence_storage().delete(name))
+            events.file_decided(upload, release, actor=request.user)
         messages.success(
             request,
             "The file was released."
@@ -386,6 +393,7 @@ def request_create(request):
             asked = form.save(commit=False)
             asked.requested_by = request.user
             asked.save()
+            events.request_made(asked, actor=request.user)
         messages.success(
             request,
             f"{action.agency.name} was asked for evidence by {asked.due_date:%-d %B %Y}. "
@@ -433,21 +441,6 @@ def request_cancel(request, pk):
         with changes_by(request.user, "Request cancelled by a business manager"):
             asked.state = AssuranceRequest.State.CANCELLED
             asked.save(update_fields=["state"])
+        events.request_cancelled(asked, actor=request.user)
     messages.success(request, "The request was cancelled; no more reminders will be sent.")
     return redirect("evidence:request_list")
-
-
-@login_required
-@require_safe
-def notification_list(request):
-    """The signed-in person's own notifications; opening the page marks them read."""
-    notes = list(
-        Notification.objects.filter(recipient=request.user)
-        .filter(not_hidden(request.user, "request__action", "action"))
-        .select_related("request__action__recommendation__review")[:200]
-    )
-    unread = [n.pk for n in notes if n.read_at is None]
-    if unread:
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    ctx = {"notifications": notes, "unread": set(unread)}
-    return render(request, "evidence/notification_list.html", ctx)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from recommendations import signals
 from recommendations.concurrency import versioned_edit
 from recommendations.forms import AssureWithoutEvidenceForm, SignOffForm
 from recommendations.models import Action, Rating, Recommendation, SignOff, rests_on
@@ -104,6 +105,7 @@ def sign_off(request, pk):
             note=form.cleaned_data["note"],
             rests_on=rests_on(list(current.actions.select_related("agency"))),
         )
+        signals.signed_off.send(Recommendation, recommendation=current, actor=request.user)
 
     return edit_recommendation(
         request,
@@ -116,6 +118,7 @@ def sign_off(request, pk):
         success="The recommendation was signed off as Complete.",
         saved=record,
         ctx=ctx,
+        signs_off=True,
     )
 
 

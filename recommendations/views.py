@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from recommendations import access, pages
+from recommendations import access, pages, signals
 from recommendations.concurrency import versioned_edit
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import (
@@ -117,17 +117,37 @@ def recommendation_detail(request, pk):
 
 
 def edit_recommendation(
-    request, rec, form_class, template, *, reason, apply, shown, success, saved=None, ctx=None
+    request,
+    rec,
+    form_class,
+    template,
+    *,
+    reason,
+    apply,
+    shown,
+    success,
+    saved=None,
+    ctx=None,
+    signs_off=False,
 ):
     """A business manager's versioned edit of a recommendation (see
     concurrency.versioned_edit): ``apply(current, cleaned_data)``; afterwards the
-    recommendation must still be in their scope, and they go back to its page."""
+    recommendation must still be in their scope, and they go back to its page.
+    An edit of a recommendation whose sign-off was current (other than the
+    sign-off itself) makes it need signing off again: signals.sign_off_stale."""
 
     def change(current, form):
         apply(current, form.cleaned_data)
         current.updated_by = request.user
 
     def check(current, form):
+        if (
+            not signs_off
+            and current.sign_offs.filter(
+                kind=SignOff.Kind.MANAGER, version=current.version - 1
+            ).exists()
+        ):
+            signals.sign_off_stale.send(Recommendation, recommendation=current, actor=request.user)
         if saved is not None:
             saved(current, form)
         if not Recommendation.objects.visible_to(request.user).filter(pk=current.pk).exists():

@@ -208,6 +208,19 @@ MATRIX = {
     "evidence:request_create": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "evidence:request_cancel": ("request", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
     "evidence:notification_list": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    # Each person's own: agency B's officer's notification is theirs alone.
+    "evidence:notification_open": (
+        "notification",
+        {"GET": cells(302, 404, 404, 302, 404, lead=404), "POST": NOT_ALLOWED},
+    ),
+    "evidence:notifications_read": (
+        None,
+        {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 302, 302, 302, 302)},
+    ),
+    "evidence:notification_emails": (
+        None,
+        {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 302, 302, 302, 302)},
+    ),
     # Agency B's action has no accepted evidence yet: signing off is refused (400).
     # Leading a recommendation is not signing it off.
     "recommendations:sign_off": (

@@ -279,6 +279,9 @@ NOT_PAGES = {
     "intake:term_remove",
     "intake:document_remove",
     "evidence:request_cancel",
+    "evidence:notification_open",  # a redirect to where the thing is done
+    "evidence:notifications_read",  # posts from the notifications page
+    "evidence:notification_emails",
     "people:resend_invitation",
     "oidc_authentication_init",  # redirects to the provider (tests/test_sso.py)
     "passkey_added",  # a redirect (tests/test_browser_passkeys.py)

@@ -135,7 +135,7 @@ def test_one_email_a_person_a_run_however_many_requests(people, agency_a):
     assert notes.count() == 3
     to_officer = [m for m in mail.outbox if m.to == [officer.email]]
     assert len(to_officer) == 1
-    assert to_officer[0].subject == "3 requests for evidence need attention"
+    assert to_officer[0].subject == "3 things in the tracker need you"
     for note in notes:
         assert note.subject in to_officer[0].body and note.emailed_at is not None
     assert len(mail.outbox) == 3  # the two agency users and the manager
@@ -189,7 +189,17 @@ def test_every_email_is_also_a_notification_in_the_tracker(people, agency_a):
     page = client.get(reverse("evidence:notification_list")).content.decode()
     assert mail.outbox[0].subject in page
     assert "New" in page
-    assert Notification.objects.filter(read_at=None, recipient=people["agency"][0]).count() == 0
+    # Seeing the list marks nothing read; opening the notification does.
+    note = Notification.objects.get(recipient=people["agency"][0])
+    assert note.read_at is None
+    opened = client.get(reverse("evidence:notification_open", args=[note.pk]))
+    assert opened.status_code == 302 and opened.url == reverse("recommendations:my_actions")
+    note.refresh_from_db()
+    assert note.read_at is not None
+    # The email: the title and the link, nothing the request said.
+    assert mail.outbox[0].body.startswith(note.subject)
+    assert "/recommendations/my-actions/" in mail.outbox[0].body
+    assert note.request.good_evidence not in mail.outbox[0].body
 
 
 def test_the_command_reports_what_it_did(people, agency_a, capsys):

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from evidence.access_log import AccessLogFilter
 from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
+from evidence.notification_views import EmailsForm
 from recommendations.concurrency import VersionedFormMixin
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import Action
@@ -77,6 +78,7 @@ def test_every_project_form_runs_the_guard():
         CodeForm,
         ChoosePasswordForm,
         AccessLogFilter,
+        EmailsForm,  # a choice of two
     }
 
 

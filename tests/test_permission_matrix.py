@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from evidence.models import Notification
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE
 from tests import factories, snapshot
 from tests.permission_matrix import MATRIX, ROLES, all_routes, row_for
@@ -193,6 +194,14 @@ def _build_world(storage):
         "grant": ("lead", lead_grant.pk),
         "agency": agency_b.pk,
         "term": factories.make_restricted_term("Invented Alias").pk,
+        "notification": Notification.objects.create(
+            recipient=users["agency_b"],
+            review=review,
+            kind="evidence_accepted",
+            subject="Your agency's evidence was accepted",
+            body="",
+            link=f"/evidence/{submission.pk}/",
+        ).pk,
         "document": factories.make_restricted_document("invented words " * 20).pk,
     }
 

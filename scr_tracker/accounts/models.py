@@ -54,6 +54,18 @@ class User(AbstractUser):
         blank=True,
         help_text="The daily command switches the account off after this date (e.g. a secondment).",
     )
+
+    class Emails(models.TextChoices):
+        EACH = "each", "As each thing happens"
+        DAILY = "daily", "In one email a day"
+
+    emails = models.CharField(
+        "notification emails",
+        max_length=10,
+        choices=Emails.choices,
+        default=Emails.EACH,
+        help_text="How the person is emailed their notifications (they choose).",
+    )
     agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,

@@ -47,6 +47,7 @@ EXEMPT = {
     "evidence.SubmissionFile.content_type": "set by the server from the checked type",
     "evidence.SubmissionFile.sha256": "a hash",
     "evidence.Notification.kind": "set by the server from a fixed list",
+    "evidence.Notification.link": "a path in the tracker, made by the server",
     "evidence.DisposalBatch.rule": "composed by the server from the review's dates",
     "evidence.DisposalRecord.rule": "composed by the server from the review's dates",
     "evidence.DisposalRecord.sha256": "a hash",

@@ -11,7 +11,7 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import AssuranceRequest, Submission, SubmissionFile
+from evidence.models import AssuranceRequest, Notification, Submission, SubmissionFile
 from recommendations.models import Action, Recommendation, SignOff
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
@@ -166,10 +166,27 @@ def waiting_for_partner(user):
     )
 
 
-KINDS = {BUSINESS_MANAGER: _manager, AGENCY_USER: _agency_user, EXECUTIVE: _executive}
+def _unread(user):
+    return (
+        "unread",
+        "new notifications",
+        reverse("evidence:notification_list") + "?show=unread",
+        Notification.objects.of(user).filter(read_at=None),
+    )
+
+
+def _with_unread(kind):
+    return lambda user, today: [*kind(user, today), _unread(user)]
+
+
+KINDS = {
+    BUSINESS_MANAGER: _with_unread(_manager),
+    AGENCY_USER: _with_unread(_agency_user),
+    EXECUTIVE: _with_unread(_executive),
+}
 # A business manager's menu shows only these; the rest, which read every
 # recommendation and action, are counted on their home page (the dashboard).
-MANAGERS_MENU = {"evidence", "held", "overdue_requests", "escalated"}
+MANAGERS_MENU = {"evidence", "held", "overdue_requests", "escalated", "unread"}
 
 
 def for_user(user, everything=True) -> list[Item]:
@@ -183,7 +200,7 @@ def for_user(user, everything=True) -> list[Item]:
     items = []
     if kind is not None:
         counters = kind(user, timezone.localdate())
-        if not everything and kind is _manager:
+        if not everything and role_of(user) == BUSINESS_MANAGER:
             counters = [counter for counter in counters if counter[0] in MANAGERS_MENU]
         counts = _counts({key: queryset for key, _, _, queryset in counters})
         items = [Item(key, counts.get(key, 0), text, url) for key, text, url, _ in counters]
@@ -197,6 +214,7 @@ IN_THE_MENU = {
     "evidence:held_files": (("held",), "to check"),
     "evidence:request_list": (("overdue_requests", "open_requests"), "needing you"),
     "reporting:dashboard": (("flagged", "partner"), "needing you"),
+    "evidence:notification_list": (("unread",), "new"),
 }
 
 
