@@ -168,9 +168,7 @@ def evidence_reviewed(submission, accepted, actor):
         kind, title = "evidence_accepted", f"Your agency's evidence for {rec} was accepted"
     else:
         kind = "evidence_returned"
-        title = (
-            f"Your agency's evidence for {rec} was returned: read the feedback and send it again"
-        )
+        title = f"Your agency's evidence for {rec} was returned: read why and send it again"
     tell(
         kind,
         agency_people(submission.agency_id, review, actor),
