@@ -23,4 +23,5 @@ class EvidenceConfig(AppConfig):
             weak=False,
         )
         recommendation_pages.add_part("recommendation", pages.recommendation_evidence)
+        recommendation_pages.add_part("recommendation", pages.recommendation_progress)
         recommendation_pages.add_part("my_actions", pages.open_requests)

@@ -20,6 +20,8 @@ granted it by name.
     file_rejected        the agency's users
     sign_off_waiting     executives of the statutory partners
     sign_off_stale       business managers, and the partners' executives
+    progress_update      business managers
+    progress_challenge   the agency's users
     (escalation, reminders and chasers come from send_reminders)
 """
 
@@ -44,6 +46,8 @@ EVENTS = {
     "file_rejected",
     "sign_off_waiting",
     "sign_off_stale",
+    "progress_update",
+    "progress_challenge",
 }
 
 
@@ -212,3 +216,15 @@ def sign_off_gone_stale(rec, actor):
         link=reverse("recommendations:recommendation_detail", args=[rec.pk]),
         review=rec.review,
     )
+
+
+def progress_posted(entry, actor):
+    rec, review = _action_place(entry.action)
+    link = reverse("evidence:action_progress", args=[entry.action_id]) + f"#entry-{entry.pk}"
+    if entry.kind == entry.Kind.UPDATE:
+        kind, people = "progress_update", managers(review, actor)
+        title = f"Progress update from {entry.action.agency.short_name} on {rec}"
+    else:
+        kind, people = "progress_challenge", agency_people(entry.agency_id, review, actor)
+        title = f"A question on your agency's progress on {rec}"
+    tell(kind, people, title=title, link=link, review=review)

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from evidence.models import AssuranceRequest, Submission, SubmissionFile
+from evidence.models import AssuranceRequest, ProgressUpdate, Submission, SubmissionFile
 from recommendations.models import Action
 from scr_tracker.govuk import GovukDateField
 from scr_tracker.intake.extract import ALLOWED_DESCRIPTION, Refused
@@ -235,3 +235,27 @@ class AssuranceRequestForm(GuardedFormMixin, forms.ModelForm):
         if value and value < timezone.localdate():
             raise forms.ValidationError("Evidence due by must be today or later.")
         return value
+
+
+class ProgressForm(GuardedFormMixin, forms.Form):
+    """An entry in an action's thread: an agency's update, or a manager's
+    challenge or question (the label and hint are set by the view)."""
+
+    text = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write the entry before posting it."},
+    )
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["text"]
+        if kind == ProgressUpdate.Kind.UPDATE:
+            field.label = "Your progress update"
+            field.help_text = (
+                "What your agency has done or arranged since the last update, and what is next. "
+                "For example: training booked for March; 40 of 60 staff trained."
+            )
+        else:
+            field.label = "Your challenge or question"
+            field.help_text = "What the agency should answer, show or explain."

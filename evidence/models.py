@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.dispatch import receiver
@@ -396,6 +396,63 @@ class AssuranceRequest(models.Model):
 
     def days_overdue(self, today=None) -> int:
         return ((today or timezone.localdate()) - self.due_date).days
+
+
+class ProgressUpdateQuerySet(AgencyScopedQuerySet):
+    def latest_per_action(self, actions):
+        """The newest update of each of ``actions`` ({action id: update}),
+        in one query."""
+        newest = (
+            self.filter(action__in=actions, kind=ProgressUpdate.Kind.UPDATE)
+            .order_by("action_id", "-written_at", "-pk")
+            .distinct("action_id")
+            if connection.vendor == "postgresql"
+            else self.filter(
+                pk__in=self.filter(
+                    action=models.OuterRef("action"), kind=ProgressUpdate.Kind.UPDATE
+                )
+                .order_by("-written_at", "-pk")
+                .values("pk")[:1],
+                action__in=actions,
+            )
+        )
+        return {update.action_id: update for update in newest.select_related("written_by")}
+
+
+class ProgressUpdate(models.Model):
+    """One entry in an action's thread: an agency's progress update ("training
+    booked for March"), or a business manager's challenge or question. Scoped
+    like the action's evidence: the agency's own, and the partnership's."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Progress update"
+        CHALLENGE = "challenge", "Challenge or question"
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress")
+    # Copied from the action, as for submissions: every query is scoped by agency.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField()
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        indexes = [
+            models.Index(fields=["action", "-written_at"], name="progress_action_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.action}"
+
+    def save(self, *args, **kwargs):
+        copy_agency_from_action(self)
+        super().save(*args, **kwargs)
 
 
 class NotificationQuerySet(models.QuerySet):

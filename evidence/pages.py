@@ -1,6 +1,9 @@
 """What evidence adds to the recommendation pages (see recommendations/pages.py)."""
 
-from evidence.models import AssuranceRequest, Submission
+from django.db.models import Count, OuterRef, Subquery
+
+from evidence.models import AssuranceRequest, ProgressUpdate, Submission
+from scr_tracker.accounts.roles import AGENCY_USER, role_of
 
 
 def recommendation_evidence(request, recommendation):
@@ -22,3 +25,23 @@ def open_requests(request, agency_id):
         .select_related("action__recommendation__review")
     )
     return {"requests": requests}
+
+
+def recommendation_progress(request, recommendation):
+    """Each action's latest progress update and the length of its thread, for
+    the actions whose thread the user may read (an agency user: their own
+    agency's), in one query."""
+    user = request.user
+    actions = recommendation.actions.select_related("agency").order_by("agency__name", "pk")
+    if role_of(user) == AGENCY_USER:
+        actions = actions.filter(agency=user.agency_id)
+    thread = ProgressUpdate.objects.visible_to(user).filter(action=OuterRef("pk"))
+    latest = thread.filter(kind=ProgressUpdate.Kind.UPDATE).order_by("-written_at", "-pk")
+    count = thread.order_by().values("action").annotate(n=Count("pk")).values("n")[:1]
+    return {
+        "progress": actions.annotate(
+            latest_text=Subquery(latest.values("text")[:1]),
+            latest_at=Subquery(latest.values("written_at")[:1]),
+            entry_count=Subquery(count),
+        )
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import access_log, retention_views, views
+from evidence import access_log, progress_views, retention_views, views
 from evidence import notification_views as notes
 
 app_name = "evidence"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("files/<int:pk>/", views.file_download, name="file_download"),
     path("access-log/", access_log.access_log, name="access_log"),
     path("access-log/csv/", access_log.access_log_csv, name="access_log_csv"),
+    path("actions/<int:pk>/progress/", progress_views.action_progress, name="action_progress"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),

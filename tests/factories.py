@@ -231,3 +231,16 @@ def make_sign_off(recommendation=None, user=None, **fields):
             version=rec.version,
             **fields,
         )
+
+
+def make_progress(action=None, user=None, kind="update", text="Training booked for March."):
+    from evidence.models import ProgressUpdate
+
+    action = action or make_action()
+    with setup_changes():
+        return ProgressUpdate.objects.create(
+            action=action,
+            kind=kind,
+            text=text,
+            written_by=user or make_user("agency_user", agency=action.agency),
+        )

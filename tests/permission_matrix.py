@@ -204,6 +204,11 @@ MATRIX = {
     "intake:term_remove": ("term", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
     "intake:document_add": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "intake:document_remove": ("document", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),
+    # An action's thread: agency B's own and the partnership's; executives read.
+    "evidence:action_progress": (
+        "action",
+        {"GET": cells(302, 200, 404, 200, 200), "POST": cells(302, 400, 404, 400, 403)},
+    ),
     "evidence:request_list": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
     "evidence:request_create": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "evidence:request_cancel": ("request", {"GET": POST_ONLY, "POST": MANAGER_ACTION}),

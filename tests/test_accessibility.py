@@ -170,6 +170,13 @@ PAGES = {
             then_submit(goto("evidence:request_create"), "Send the request"),
         ),
         ("Notifications", goto("evidence:notification_list")),
+        ("Progress on an action", goto("evidence:action_progress", "action_a")),
+        (
+            "Progress on an action, empty challenge",
+            then_submit(
+                goto("evidence:action_progress", "action_a"), "Post the challenge or question"
+            ),
+        ),
         ("Sign off, actions waiting", goto("recommendations:sign_off", "rec")),
         ("Sign off, ready", goto("recommendations:sign_off", "assured_rec")),
         ("Board packs", goto("reporting:board_packs")),
@@ -242,6 +249,7 @@ PAGES = {
         ("Board packs", goto("reporting:board_packs")),
         ("Board pack", goto("reporting:board_pack", "snapshot")),
         ("Notifications", goto("evidence:notification_list")),
+        ("Progress on an action, read only", goto("evidence:action_progress", "action_a")),
     ],
     "agency_a": [
         ("My agency's actions", goto("recommendations:my_actions")),
@@ -254,6 +262,11 @@ PAGES = {
         ("Another agency's evidence (404)", goto("evidence:submission_detail", "other_agency")),
         ("Requests for evidence", goto("evidence:request_list")),
         ("Notifications", goto("evidence:notification_list")),
+        ("Progress on an action", goto("evidence:action_progress", "action_a")),
+        (
+            "Progress on an action, empty update",
+            then_submit(goto("evidence:action_progress", "action_a"), "Post the update"),
+        ),
     ],
     "unverified": [
         ("Enter your code", goto("two_factor_verify")),
@@ -344,6 +357,18 @@ def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_u
         with factories.setup_changes():
             user.save()
     reminders.run(today=today + datetime.timedelta(days=30))
+    from evidence.models import ProgressUpdate
+
+    with factories.setup_changes():
+        ProgressUpdate.objects.create(
+            action=action_a,
+            kind="update",
+            text="Training booked for March.",
+            written_by=agency_a_user,
+        )
+        ProgressUpdate.objects.create(
+            action=action_a, kind="challenge", text="How many staff?", written_by=manager
+        )
     return {
         "recs": recs,
         "rec": recs[1].pk,

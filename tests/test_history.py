@@ -4,7 +4,7 @@ import pytest
 from django.core import serializers
 from django.db import transaction
 
-from evidence.models import AssuranceRequest, Submission, SubmissionFile
+from evidence.models import AssuranceRequest, ProgressUpdate, Submission, SubmissionFile
 from recommendations.models import Action, RatingDefinition, Recommendation, Review, SignOff
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.audit import SYSTEM_USERNAME, MissingAuditContext, changes_by
@@ -25,6 +25,7 @@ TRACKED = {
         "A clearer description",
     ),
     SignOff: (factories.make_sign_off, "note", "Corrected note"),
+    ProgressUpdate: (factories.make_progress, "text", "Training delivered in March."),
 }
 
 

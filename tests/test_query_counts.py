@@ -67,6 +67,7 @@ def _grow(w6, agencies, users, rounds):
             for _ in range(rounds):
                 action = factories.make_action(recommendation=rec, agency=agency)
                 factories.make_file(factories.make_submission(action, user))
+                factories.make_progress(action, user)
         with factories.setup_changes():
             for rating in ["red", "amber"] * rounds:
                 rec.rating, rec.rating_rationale = rating, "Invented."
@@ -90,9 +91,10 @@ def _count(client, url, django_assert_num_queries, expected):
 # database: none of these returns more than a page of rows.
 DASHBOARD_QUERIES = 25
 # session, user (with their role), then: the recommendation, its actions, its
-# evidence, its history, its actions' history, its lead officers, rating
-# definitions; then the session refresh.
-RECOMMENDATION_QUERIES = 12
+# evidence, its actions' progress (latest update and thread length), its
+# history, its actions' history, its lead officers, rating definitions; then
+# the session refresh.
+RECOMMENDATION_QUERIES = 13
 
 
 def test_the_dashboard_is_a_fixed_number_of_queries(

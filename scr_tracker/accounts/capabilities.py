@@ -32,6 +32,8 @@ CAPABILITIES = {
     "read_evidence_content": "open evidence files",
     "request_evidence": "ask agencies for evidence or cancel a request",
     "submit_evidence": "send evidence for an agency's actions",
+    "post_progress": "post progress updates on an agency's actions",
+    "challenge_progress": "challenge or question an agency's progress",
     "sign_off": "sign off a recommendation",
     "partner_sign_off": "sign off for a statutory partner",
     "import_plans": "import an action plan",
@@ -54,6 +56,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "review_evidence",
             "read_evidence_content",
             "request_evidence",
+            "challenge_progress",
             "sign_off",
             "import_plans",
             "edit_rating_definitions",
@@ -64,7 +67,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     EXECUTIVE: frozenset({"view_dashboard", "view_board_packs", "partner_sign_off"}),
-    AGENCY_USER: frozenset({"submit_evidence", "read_evidence_content"}),
+    AGENCY_USER: frozenset({"submit_evidence", "post_progress", "read_evidence_content"}),
 }
 
 # capability -> the object permission (app_label.codename) that grants it on

@@ -29,6 +29,7 @@ GUARDED = {
     "evidence.Submission": ["summary", "impact", "reviewer_note"],
     "evidence.SubmissionFile": ["original_name", "held_reason", "decision_note"],
     "evidence.AssuranceRequest": ["good_evidence"],
+    "evidence.ProgressUpdate": ["text"],
     "evidence.Notification": ["subject", "body"],
     "recommendations.SignOff": ["note", "rests_on"],
     "reporting.BoardPack": ["title"],

@@ -3,7 +3,8 @@ rows as the report shows them, and what moved since the previous pack.
 
 A row keeps every cell the live pages show (the dashboard table and the
 recommendation page): rating, target and original target date, overdue,
-actions with agency, state, due date and what their assurance rests on,
+actions with agency, state, due date, what their assurance rests on and
+their latest progress update,
 evidence accepted and awaiting review, and sign-offs. Dates are stored as ISO
 text and shown like every other page's dates."""
 
@@ -12,6 +13,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Prefetch
 
+from evidence.models import ProgressUpdate
 from recommendations.models import NEEDS_SIGNING_OFF_AGAIN, Action, Recommendation, SignOff
 from scr_tracker.reporting import dashboard
 from scr_tracker.reporting.models import BoardPack, BoardPackReview
@@ -27,6 +29,9 @@ def frozen_rows(reviews):
     """Where every recommendation of ``reviews`` stands now, as plain data."""
     recs = dashboard.table(Recommendation.objects.filter(review__in=reviews)).prefetch_related(
         Prefetch("sign_offs", SignOff.objects.select_related("signed_by", "agency"))
+    )
+    latest = ProgressUpdate.objects.latest_per_action(
+        Action.objects.filter(recommendation__review__in=reviews)
     )
     rows = []
     for rec in recs:
@@ -53,6 +58,7 @@ def frozen_rows(reviews):
                         "overdue": action.is_overdue,
                         "assurance": action.get_assurance_display(),
                         "assurance_reason": action.assurance_reason,
+                        **_latest_update(latest.get(action.pk)),
                     }
                     for action in rec.actions.all()
                 ],
@@ -70,6 +76,13 @@ def frozen_rows(reviews):
             }
         )
     return rows
+
+
+def _latest_update(update):
+    """The action's latest progress update at the board date, if any."""
+    if update is None:
+        return {}
+    return {"update": update.text, "update_on": _iso(update.written_at.date())}
 
 
 def freeze(reviews, board_date, title, user):
@@ -121,7 +134,11 @@ def shown_rows(pack):
     rows = []
     for row in pack.rows:
         actions = [
-            {**action, "due_date": as_date(action.get("due_date"))}
+            {
+                **action,
+                "due_date": as_date(action.get("due_date")),
+                "update_on": as_date(action.get("update_on")),
+            }
             for action in row.get("actions", [])
         ]
         sign_offs = [{**s, "at": as_date(s.get("at"))} for s in row.get("sign_offs", [])]

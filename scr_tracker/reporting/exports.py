@@ -54,11 +54,14 @@ def _day(value):
     return f"{value:%-d %B %Y}" if value else "Not set"
 
 
-def _action_line(agency, state, due, assurance=""):
+def _action_line(agency, state, due, assurance="", update="", update_on=None):
     line = f"{agency}: {state.lower()}"
     if assurance:
         line += f" ({assurance.lower()})"
-    return line + (f", due {_day(due)}" if due else "")
+    line += f", due {_day(due)}" if due else ""
+    if update:
+        line += f". Latest update ({_day(update_on)}): {update}"
+    return line
 
 
 def table_rows(recs, agency_id=None):
@@ -179,6 +182,8 @@ def pack_rows(rows):
                 action["state"],
                 action["due_date"],
                 action.get("assurance") if action.get("assurance_reason") else "",
+                action.get("update", ""),
+                action.get("update_on"),
             )
             for action in row["actions"]
         ]
