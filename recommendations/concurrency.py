@@ -86,7 +86,9 @@ def versioned_edit(
     answers. A stale version is a 409 with ``shown(current)`` and the editor's
     input kept; an invalid form is a 400."""
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=instance)
+    # A copy: validating writes the editor's input onto the form's instance,
+    # and the page must still say what is saved ("Now: Red"), not what was typed.
+    form = form_class(data, instance=copy.copy(instance) if data is not None else instance)
     ctx = {**(ctx or {}), "form": form}
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,6 +101,8 @@ def versioned_edit(
                     if saved is not None:
                         saved(current, form)
         except Conflict as conflict:
+            # The page, the banner and the form all say what is saved now.
+            ctx.update({k: conflict.current for k, v in ctx.items() if v is instance})
             ctx["form"] = redrawn(form_class, request.POST, conflict.current)
             ctx["conflict"] = conflict_context(conflict.current, shown(conflict.current))
             return render(request, template, ctx, status=409)

@@ -36,6 +36,27 @@ class RatingForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         offered = [(v, label) for v, label in Rating.choices if v != Rating.COMPLETE]
         self.fields["rating"].widget.choices = offered
+        # The reason is written for this change: the one it had is shown for
+        # reference (the page), never kept without a word (docs/decisions.md).
+        self.previous_rationale = self.instance.rating_rationale if self.instance else ""
+        if not self.is_bound:
+            self.initial["rating_rationale"] = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        reason = (cleaned.get("rating_rationale") or "").strip()
+        if reason and reason == (self.previous_rationale or "").strip():
+            if cleaned.get("rating") != self.instance.rating:
+                message = (
+                    "Write why the recommendation has this rating now. The reason for its "
+                    "rating before is shown above, for reference."
+                )
+            else:
+                message = (
+                    "Write a new reason, or go back: neither the rating nor the reason changed."
+                )
+            self.add_error("rating_rationale", message)
+        return cleaned
 
     def clean_rating(self):
         value = self.cleaned_data["rating"]
@@ -45,7 +66,9 @@ class RatingForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
 
     rating_rationale = forms.CharField(
         label="Why this rating",
-        help_text="Say what the rating rests on: the evidence accepted, and what is still missing.",
+        help_text=(
+            "Say what the rating rests on now: the evidence accepted, and what is still missing."
+        ),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say why the recommendation has this rating."},

@@ -141,13 +141,8 @@ def edit_recommendation(
         current.updated_by = request.user
 
     def check(current, form):
-        if (
-            not signs_off
-            and current.sign_offs.filter(
-                kind=SignOff.Kind.MANAGER, version=current.version - 1
-            ).exists()
-        ):
-            signals.sign_off_stale.send(Recommendation, recommendation=current, actor=request.user)
+        if not signs_off:
+            tell_if_sign_off_went_stale(current, request.user)
         if saved is not None:
             saved(current, form)
         if not Recommendation.objects.visible_to(request.user).filter(pk=current.pk).exists():
@@ -169,6 +164,13 @@ def edit_recommendation(
         saved=check,
         ctx={"recommendation": rec, **(ctx or {})},
     )
+
+
+def tell_if_sign_off_went_stale(current, user):
+    """After an edit (its version already raised): if the recommendation's
+    sign-off was current before it, it needs signing off again."""
+    if current.sign_offs.filter(kind=SignOff.Kind.MANAGER, version=current.version - 1).exists():
+        signals.sign_off_stale.send(Recommendation, recommendation=current, actor=user)
 
 
 @login_required

@@ -127,6 +127,8 @@ MATRIX = {
         None,
         {"GET": cells(302, 200, 302, 302, 200), "POST": NOT_ALLOWED},
     ),
+    # Rate before the board: every rating of one review (role capability "rate").
+    "recommendations:review_ratings": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "recommendations:my_actions": (
         None,
         {"GET": cells(302, 403, 200, 200, 403), "POST": NOT_ALLOWED},

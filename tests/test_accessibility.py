@@ -177,6 +177,15 @@ PAGES = {
                 goto("evidence:action_progress", "action_a"), "Post the challenge or question"
             ),
         ),
+        ("Ratings before the board", goto("recommendations:review_ratings", "review")),
+        (
+            "Ratings before the board, a reason refused",
+            then_submit(
+                goto("recommendations:review_ratings", "review"),
+                "Save the changes",
+                {"Why recommendation 2 has this rating now": "Seen at WS1 1TP."},
+            ),
+        ),
         ("Sign off, actions waiting", goto("recommendations:sign_off", "rec")),
         ("Sign off, ready", goto("recommendations:sign_off", "assured_rec")),
         ("Board packs", goto("reporting:board_packs")),
