@@ -39,8 +39,8 @@ class RatingForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
         # The reason is written for this change: the one it had is shown for
         # reference (the page), never kept without a word (docs/decisions.md).
         self.previous_rationale = self.instance.rating_rationale if self.instance else ""
-        if not self.is_bound:
-            self.initial["rating_rationale"] = ""
+        if not self.is_bound and self.initial.get("rating_rationale") == self.previous_rationale:
+            self.initial["rating_rationale"] = ""  # (text kept across a time-out stays)
 
     def clean(self):
         cleaned = super().clean()

@@ -81,6 +81,8 @@ def refresh_sessions_once_a_minute(get_response):
         user = getattr(request, "user", None)
         if session is None or user is None or not user.is_authenticated or session.is_empty():
             return response
+        if getattr(request, "not_activity", False):
+            return response  # asking when the session ends does not extend it
         now = int(time.time())
         if session.modified or now - session.get(REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[REFRESHED] = now

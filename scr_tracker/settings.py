@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "scr_tracker.accounts.two_factor.require_second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a form sent after the idle time-out keeps what was typed.
+    "scr_tracker.accounts.kept_input.keep_input_after_time_out",
     # After messages: says why a session at its absolute lifetime was ended.
     "scr_tracker.accounts.sessions.end_at_absolute_lifetime",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "scr_tracker.navigation.navigation",
+                "scr_tracker.accounts.time_out.context",
             ],
             "libraries": {"govuk": "scr_tracker.govuk"},
             "builtins": ["scr_tracker.accounts.capability_tags"],
@@ -340,6 +343,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 15 * 60, minimum=60)
 # once a minute (scr_tracker/middleware.py), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_REFRESH_SECONDS = 60
+# The time-out warning opens this long before the idle time-out (time_out.py).
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120, minimum=10)
 # However active, a session ends this long after signing in (docs/sign-in.md).
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -55,6 +55,12 @@ MATRIX = {
     # code page (400 for no code), never setting up a new one.
     # Each person's own sessions; ending the others is theirs to do.
     "your_sessions": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    # The idle time-out warning: how long is left (JSON), and staying signed in.
+    "session_time": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    "stay_signed_in": (
+        None,
+        {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 302, 302, 302, 302)},
+    ),
     "end_other_sessions": (
         None,
         {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 302, 302, 302, 302)},

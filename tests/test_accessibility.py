@@ -294,6 +294,8 @@ NOT_PAGES = {
     "home",
     "end_other_sessions",
     "health",  # JSON for load balancers
+    "session_time",  # JSON for the time-out warning (tests/test_browser_time_out.py)
+    "stay_signed_in",  # the warning's button: a redirect back
     "logout",
     "evidence:file_download",
     "evidence:submission_withdraw",

@@ -49,6 +49,11 @@ class GuardedFormMixin:
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length:
                 field.error_messages.setdefault("max_length", _too_long(field))
+        if not self.is_bound:
+            # What was typed before an idle time-out, for its own person only.
+            from scr_tracker.accounts.kept_input import initial_for
+
+            self.initial.update(initial_for(self))
 
     def clean(self):
         cleaned = super().clean()
