@@ -6,6 +6,7 @@ from evidence.models import (
     DisposalBatch,
     DisposalRecord,
     Notification,
+    ProgressUpdate,
     Submission,
     SubmissionFile,
 )
@@ -69,3 +70,12 @@ class DisposalRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["review", "agency"]
     exclude = ["stored_name"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyAuditedAdmin):
+    """Updates and challenges are posted in the tracker; the admin shows them."""
+
+    list_display = ["__str__", "kind", "written_by", "written_at"]
+    list_filter = ["kind", "agency"]
+    list_select_related = ["action__recommendation__review", "action__agency", "written_by"]

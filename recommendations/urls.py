@@ -18,7 +18,6 @@ urlpatterns = [
     path("<int:pk>/partner-sign-off/", sign_off_views.partner_sign_off, name="partner_sign_off"),
     path("import/", import_views.import_plan, name="import_plan"),
     path("reviews/<int:pk>/ratings/", ratings_views.review_ratings, name="review_ratings"),
-    path("reviews/<int:pk>/ratings/", ratings_views.review_ratings, name="review_ratings"),
     path("reviews/access/", access_views.reviews, name="reviews_access"),
     path("reviews/<int:pk>/access/", access_views.review_access, name="review_access"),
     path(

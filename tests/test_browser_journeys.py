@@ -117,8 +117,11 @@ def test_agency_evidence_is_accepted_and_the_dashboard_counts_move(
     review = open_as(manager)
     review.goto(reverse("reporting:dashboard"))
     waiting = review.get_by_role("region", name="Needs your attention")
-    # Agency B's own evidence (w6_recs) waits too.
-    assert waiting.get_by_role("link").all_inner_texts() == ["2 evidence to review"]
+    # Agency B's own evidence (w6_recs) waits too; agency A's sending was a notification.
+    assert waiting.get_by_role("link").all_inner_texts() == [
+        "2 evidence to review",
+        "1 new notifications",
+    ]
     assert review.get_by_role("link", name="Evidence 2 waiting for you").count() == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     review.screenshot(path=SCREENSHOTS / "needs-your-attention.png")
@@ -130,7 +133,10 @@ def test_agency_evidence_is_accepted_and_the_dashboard_counts_move(
     review.get_by_text("Your review was saved.").wait_for()
     review.goto(reverse("reporting:dashboard"))
     waiting = review.get_by_role("region", name="Needs your attention")
-    assert waiting.get_by_role("link").all_inner_texts() == ["1 evidence to review"]
+    assert waiting.get_by_role("link").all_inner_texts() == [
+        "1 evidence to review",
+        "1 new notifications",
+    ]
     assert review.get_by_role("link", name="Evidence 1 waiting for you").count() == 1
 
     board.reload()
@@ -138,6 +144,15 @@ def test_agency_evidence_is_accepted_and_the_dashboard_counts_move(
     assert row.get_by_role("cell").nth(5).inner_text() == "1"
     agency.goto("/")
     assert "Assured" in agency.get_by_role("row").filter(has_text="SCR W6 1").inner_text()
+    # The agency is told of the acceptance, and the item goes once it is read.
+    told = agency.get_by_role("region", name="Needs your attention")
+    told.get_by_role("link", name="1 new notifications").click()
+    agency.get_by_role(
+        "link", name="Your agency's evidence for SCR W6 recommendation 1 was accepted"
+    ).click()
+    assert agency.url.endswith(reverse("evidence:submission_detail", args=[submission.pk]))
+    agency.goto("/")
+    assert "new notifications" not in agency.get_by_role("main").inner_text()
 
     other = open_as(agency_b_user)
     other.goto(reverse("evidence:submission_list"))
