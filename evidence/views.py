@@ -235,7 +235,10 @@ def submission_create(request):
             initial["action"] = action_id
         form = SubmissionForm(user=request.user, initial=initial)
     status = 400 if form.errors else 200
-    return render(request, "evidence/submission_form.html", {"form": form}, status=status)
+    # Files are never kept when the form comes back: say so, and how many.
+    chosen = len(request.FILES.getlist("files")) if form.errors else 0
+    ctx = {"form": form, "files_chosen": chosen}
+    return render(request, "evidence/submission_form.html", ctx, status=status)
 
 
 def _save_submission(user, form):

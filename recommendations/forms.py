@@ -13,7 +13,7 @@ from recommendations.models import (
     Review,
 )
 from scr_tracker.accounts.models import Agency
-from scr_tracker.govuk import GovukDateField
+from scr_tracker.govuk import GovukDateField, PastDateConfirmation
 from scr_tracker.intake.forms import GuardedFormMixin
 
 COMPLETE_BY_SIGN_OFF = (
@@ -79,8 +79,11 @@ class RatingForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
         fields = ["rating", "rating_rationale"]
 
 
-class TargetDateForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
-    """A new target date, with the reason for it; the first date is kept."""
+class TargetDateForm(GuardedFormMixin, VersionedFormMixin, PastDateConfirmation, forms.ModelForm):
+    """A new target date, with the reason for it; the first date is kept. A
+    date in the past is asked about first."""
+
+    past_date_fields = ("target_date",)
 
     target_date = GovukDateField(
         label="New target date",
@@ -106,8 +109,11 @@ class TargetDateForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
         return value
 
 
-class ActionForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
-    """What one agency must do for a recommendation, and by when."""
+class ActionForm(GuardedFormMixin, VersionedFormMixin, PastDateConfirmation, forms.ModelForm):
+    """What one agency must do for a recommendation, and by when (a due date
+    in the past is asked about first)."""
+
+    past_date_fields = ("due_date",)
 
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.order_by("name"),

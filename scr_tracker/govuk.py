@@ -122,3 +122,58 @@ class GovukDateField(forms.MultiValueField):
             return datetime.date(year, month, day)
         except ValueError:
             raise forms.ValidationError(f"{self.label} must be a real date.") from None
+
+
+class PastDateConfirmation(forms.Form):
+    """A date in the past is asked about, not taken silently: the first time,
+    the form comes back saying so, with a box to tick if it is right; ticked,
+    it is taken. ``past_date_fields`` names the dates asked about; a date left
+    as it was is not asked about again."""
+
+    past_date_fields: tuple[str, ...] = ()
+
+    confirm_past = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        from django.utils import timezone
+
+        cleaned = super().clean()
+        today = timezone.localdate()
+        past = [
+            name
+            for name in self.past_date_fields
+            if isinstance(cleaned.get(name), datetime.date)
+            and cleaned[name] < today
+            and cleaned[name] != self._saved_value(name)
+        ]
+        if past and not cleaned.get("confirm_past"):
+            for name in past:
+                label = self.fields[name].label
+                self.add_error(
+                    name,
+                    f"{label} is in the past ({cleaned[name]:%-d %B %Y}). If that is right, "
+                    "tick “Yes, the date is in the past” and save again; if not, correct it.",
+                )
+            field = self.fields.pop("confirm_past")  # shown last, as a box to tick
+            field.widget = forms.CheckboxInput()
+            field.label = "Yes, the date is in the past"
+            self.fields["confirm_past"] = field
+        return cleaned
+
+    def _saved_value(self, name):
+        instance = getattr(self, "instance", None)
+        return getattr(instance, name, None) if instance is not None and instance.pk else None
+
+
+def named_required(field, name) -> None:
+    """Django's "This field is required." names no field: say which, and what
+    to do (choose or enter)."""
+    default = forms.Field.default_error_messages["required"]
+    if str(field.error_messages.get("required")) != str(default):
+        return
+    label = str(field.label or name.replace("_", " ")).rstrip(":")
+    label = label[:1].lower() + label[1:]
+    verb = "Choose" if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) else "Enter"
+    field.error_messages["required"] = f"{verb} {label}."
+    if isinstance(field, forms.IntegerField):
+        field.error_messages["invalid"] = f"Enter {label} as a whole number, for example 2018."

@@ -56,7 +56,7 @@ def test_an_admin_change_without_a_reason_is_refused(client, break_glass):
     url = reverse("admin:accounts_agency_change", args=[agency.pk])
     response = client.post(url, {"name": agency.name, "short_name": "New"})
     assert response.status_code == 200
-    assert "This field is required" in response.content.decode()
+    assert "Enter reason for this change." in response.content.decode()  # names the field
     snapshot.assert_unchanged(before)
 
 

@@ -26,6 +26,7 @@ from scr_tracker.accounts.people_forms import (
 from scr_tracker.accounts.two_factor import CodeForm
 from scr_tracker.admin import ChangeReasonForm
 from scr_tracker.audit import changes_by, system_user
+from scr_tracker.govuk import PastDateConfirmation
 from scr_tracker.intake.backstop import EXEMPT, GUARDED, IntakeRefused
 from scr_tracker.intake.forms import GuardedFormMixin, RestrictedDocumentForm, RestrictedTermForm
 from scr_tracker.reporting.forms import DashboardFilterForm
@@ -79,6 +80,7 @@ def test_every_project_form_runs_the_guard():
         ChoosePasswordForm,
         AccessLogFilter,
         EmailsForm,  # a choice of two
+        PastDateConfirmation,  # a tick box, part of guarded forms
     }
 
 

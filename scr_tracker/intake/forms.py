@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.conf import settings
 
+from scr_tracker.govuk import named_required
 from scr_tracker.intake import keyed
 from scr_tracker.intake.extract import Refused
 from scr_tracker.intake.guard import text_problems
@@ -46,9 +47,10 @@ class GuardedFormMixin:
         super().__init__(*args, **kwargs)
         # Too long is refused with its limit and how long it is, never cut
         # (the text boxes carry no maxlength, which would cut a paste).
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and field.max_length:
                 field.error_messages.setdefault("max_length", _too_long(field))
+            named_required(field, name)
         if not self.is_bound:
             # What was typed before an idle time-out, for its own person only.
             from scr_tracker.accounts.kept_input import initial_for

@@ -56,12 +56,17 @@ def check_upload(upload, position: int) -> CheckedFile:
     label = f"File {position}"
     name = clean_name(upload.name)
     extension = extension_of(name)
-    if not name or extension not in TYPES:
-        raise Refused(f"{label} is not a type the tracker takes. Upload {ALLOWED_DESCRIPTION}.")
+    # The name is checked first, so that a refusal can name the file.
     name_problems = text_problems(os.path.splitext(name)[0].replace("_", " "), where="file name")
     if name_problems:
         raise Refused(
             f"{label}: the file name is refused. {name_problems[0].message} Rename the file."
+        )
+    if not name or extension not in TYPES:
+        shown = f" ({name})" if name else ""
+        raise Refused(
+            f"{label}{shown} is not a type the tracker takes. Upload {ALLOWED_DESCRIPTION}, "
+            "or save it as one of those first."
         )
     if upload.size == 0:
         raise Refused(f"{label} ({name}) is empty. Choose the file again.")

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from recommendations.models import Rating, Review
 from scr_tracker.accounts.models import Agency
-from scr_tracker.govuk import GovukDateField
+from scr_tracker.govuk import GovukDateField, PastDateConfirmation
 from scr_tracker.intake.forms import GuardedFormMixin
 from scr_tracker.reporting.dashboard import NOT_RATED
 
@@ -52,7 +52,9 @@ class DashboardFilterForm(forms.Form):
         return value
 
 
-class BoardPackForm(GuardedFormMixin, forms.Form):
+class BoardPackForm(GuardedFormMixin, PastDateConfirmation, forms.Form):
+    past_date_fields = ("board_date",)
+
     title = forms.CharField(
         label="Board meeting",
         help_text="For example, Executive board, June",
