@@ -146,7 +146,10 @@ def evidence_sent(submission, actor):
     tell(
         "evidence_sent",
         managers(review, actor),
-        title=f"Evidence sent by {submission.agency.short_name} for {rec}",
+        title=(
+            f"Evidence sent {'again ' if submission.version > 1 else ''}by "
+            f"{submission.agency.short_name} for {rec}"
+        ),
         link=link,
         review=review,
     )

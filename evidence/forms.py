@@ -259,3 +259,38 @@ class ProgressForm(GuardedFormMixin, forms.Form):
         else:
             field.label = "Your challenge or question"
             field.help_text = "What the agency should answer, show or explain."
+
+
+class ResubmissionForm(SubmissionForm):
+    """Returned evidence sent again: the same submission's next version. What
+    it said is there to improve; files are added to those already sent."""
+
+    def __init__(self, *args, user, submission, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["action"]
+        self.submission = submission
+        files = self.fields["files"]
+        files.required = False
+        files.label = "Files to add (optional)"
+        files.help_text = "The files already sent stay with the evidence. " + files.help_text
+        if not self.is_bound:
+            self.initial.setdefault("summary", submission.summary)
+            self.initial.setdefault("impact", submission.impact)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.checked_files:
+            self.refuse_repeats(self.submission.action)
+            self._refuse_over_quota()
+        unchanged = (
+            cleaned.get("summary") == self.submission.summary
+            and cleaned.get("impact") == self.submission.impact
+            and not self.checked_files
+        )
+        if unchanged and not self.errors:
+            self.add_error(
+                "summary",
+                "Nothing has changed. Answer the business manager's note: change what you "
+                "wrote, or add a file, then send it again.",
+            )
+        return cleaned

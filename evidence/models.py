@@ -115,6 +115,9 @@ class Submission(models.Model):
     # Set when the retention rule's disposal removed its narrative and files
     # (evidence/retention.py); the row stays as a content-free record.
     disposed_at = models.DateTimeField(null=True, blank=True)
+    # Sent again after a return: the next version of the same evidence (the
+    # returned version and its feedback stay in the history).
+    version = models.PositiveIntegerField(default=1)
 
     objects = SubmissionQuerySet.as_manager()
     history = AuditedHistory()
@@ -215,6 +218,8 @@ class SubmissionFile(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Which version of its submission it came with (Submission.version).
+    version = models.PositiveIntegerField(default=1)
     state = models.CharField(max_length=10, choices=State.choices, default=State.CLEAR)
     held_reason = models.CharField(max_length=500, blank=True)
     decided_by = models.ForeignKey(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import access_log, progress_views, retention_views, views
+from evidence import access_log, progress_views, resubmit_views, retention_views, views
 from evidence import notification_views as notes
 
 app_name = "evidence"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("files/<int:pk>/decision/", views.file_decision, name="file_decision"),
     path("<int:pk>/", views.submission_detail, name="submission_detail"),
     path("<int:pk>/withdraw/", views.submission_withdraw, name="submission_withdraw"),
+    path("<int:pk>/send-again/", resubmit_views.send_again, name="send_again"),
     path("<int:pk>/review/", views.submission_review, name="submission_review"),
     path("files/<int:pk>/", views.file_download, name="file_download"),
     path("access-log/", access_log.access_log, name="access_log"),

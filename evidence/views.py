@@ -91,10 +91,30 @@ def submission_detail(request, pk):
         and submission.state == Submission.State.SUBMITTED
         and not submission.disposed_at,
         "can_resubmit": agency_scope(request.user) == submission.agency_id
-        and submission.state == Submission.State.RETURNED,
+        and submission.state == Submission.State.RETURNED
+        and not submission.disposed_at,
+        "returned_versions": returned_versions(submission) if show_content else [],
         "review_form": ReviewDecisionForm(),
     }
     return render(request, "evidence/submission_detail.html", ctx)
+
+
+def returned_versions(submission):
+    """Each earlier version that was returned, with its feedback, from the
+    submission's history (oldest first)."""
+    if submission.version == 1:
+        return []
+    rows = (
+        submission.history.filter(state=Submission.State.RETURNED)
+        .select_related("reviewed_by")
+        .order_by("history_date")
+    )
+    seen, found = set(), []
+    for row in rows:
+        if row.version not in seen:
+            seen.add(row.version)
+            found.append(row)
+    return found
 
 
 @login_required
@@ -262,36 +282,49 @@ def _save_submission(user, form):
                 summary=form.cleaned_data["summary"],
                 impact=form.cleaned_data["impact"],
             )
-            for checked in form.checked_files:
-                upload = SubmissionFile(
-                    submission=submission,
-                    original_name=checked.original_name,
-                    content_type=checked.content_type,
-                    size=len(checked.data),
-                    sha256=checked.sha256,
-                    state=SubmissionFile.State.HELD
-                    if checked.held_reason
-                    else SubmissionFile.State.CLEAR,
-                    held_reason=checked.held_reason,
-                )
-                upload.file.save("upload", ContentFile(checked.data), save=False)
-                stored.append(upload.file.name)
-                upload.save()
-            with changes_by(user, "Answered by the agency's evidence"):
-                for asked in AssuranceRequest.objects.open().filter(action=action):
-                    asked.state, asked.answer = AssuranceRequest.State.ANSWERED, submission
-                    asked.save(update_fields=["state", "answer"])
-            action.evidence_submitted()
-            _still_in_scope(user, submission)
-            events.evidence_sent(submission, actor=user)
-            held = sum(1 for checked in form.checked_files if checked.held_reason)
-            if held:
-                events.files_held(submission, held, actor=user)
+            store_files(submission, form.checked_files, stored)
+            evidence_arrived(submission, form.checked_files, user)
     except BaseException:
         for name in stored:
             evidence_storage().delete(name)
         raise
     return submission
+
+
+def store_files(submission, checked_files, stored):
+    """The checked files, stored and recorded with the submission's version;
+    each storage name is added to ``stored`` (deleted again if the
+    transaction fails)."""
+    for checked in checked_files:
+        upload = SubmissionFile(
+            submission=submission,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=len(checked.data),
+            sha256=checked.sha256,
+            state=SubmissionFile.State.HELD if checked.held_reason else SubmissionFile.State.CLEAR,
+            held_reason=checked.held_reason,
+            version=submission.version,
+        )
+        upload.file.save("upload", ContentFile(checked.data), save=False)
+        stored.append(upload.file.name)
+        upload.save()
+
+
+def evidence_arrived(submission, checked_files, user):
+    """What evidence sent (or sent again) does, in its transaction: it answers
+    the action's open requests, moves the action on, and tells the managers."""
+    action = submission.action
+    with changes_by(user, "Answered by the agency's evidence"):
+        for asked in AssuranceRequest.objects.open().filter(action=action):
+            asked.state, asked.answer = AssuranceRequest.State.ANSWERED, submission
+            asked.save(update_fields=["state", "answer"])
+    action.evidence_submitted()
+    _still_in_scope(user, submission)
+    events.evidence_sent(submission, actor=user)
+    held = sum(1 for checked in checked_files if checked.held_reason)
+    if held:
+        events.files_held(submission, held, actor=user)
 
 
 @login_required

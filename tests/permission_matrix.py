@@ -190,6 +190,12 @@ MATRIX = {
         "submission",
         {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 403, 404, 302, 403)},
     ),
+    # Returned evidence sent again: its own agency's users only (the matrix's
+    # submission is not returned, so they are sent back to it).
+    "evidence:send_again": (
+        "submission",
+        {"GET": cells(302, 403, 404, 302, 403), "POST": cells(302, 403, 404, 302, 403)},
+    ),
     "evidence:submission_review": (
         "submission",
         {"GET": cells(302, 405, 405, 405, 405), "POST": cells(302, 400, 404, 403, 403)},

@@ -267,6 +267,11 @@ PAGES = {
         ("Send evidence, empty", then_submit(goto("evidence:submission_create"), "Send evidence")),
         ("Evidence sent", goto("evidence:submission_list")),
         ("Own evidence, returned", goto("evidence:submission_detail", "returned")),
+        ("Send evidence again", goto("evidence:send_again", "returned")),
+        (
+            "Send evidence again, unchanged",
+            then_submit(goto("evidence:send_again", "returned"), "Send it again"),
+        ),
         ("Own evidence, can withdraw", goto("evidence:submission_detail", "submitted")),
         ("Another agency's evidence (404)", goto("evidence:submission_detail", "other_agency")),
         ("Requests for evidence", goto("evidence:request_list")),

@@ -188,7 +188,7 @@ def test_a_review_moves_the_action(
     assert action.history.latest().history_change_reason == f"Evidence {decision}"
 
 
-def test_after_a_return_the_agency_is_offered_to_send_more(agency_a_user, manager):
+def test_after_a_return_the_agency_is_offered_to_send_it_again(agency_a_user, manager):
     action = factories.make_action(agency=agency_a_user.agency)
     submission = factories.make_submission(
         action,
@@ -202,7 +202,7 @@ def test_after_a_return_the_agency_is_offered_to_send_more(agency_a_user, manage
     client.force_login(agency_a_user)
     page = client.get(reverse("evidence:submission_detail", args=[submission.pk]))
     content = page.content.decode()
-    assert "Send more evidence for this action" in content
-    assert f"?action={action.pk}" in content
+    assert ">Send it again</a>" in content
+    assert reverse("evidence:send_again", args=[submission.pk]) in content
     home = client.get(reverse("recommendations:my_actions")).content.decode()
     assert "Send the audit" in home
