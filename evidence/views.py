@@ -20,6 +20,7 @@ from evidence.forms import (
     ReviewDecisionForm,
     SubmissionForm,
 )
+from evidence.list_filters import ListFilter
 from evidence.models import (
     AccessLog,
     AssuranceRequest,
@@ -58,16 +59,19 @@ def _get_submission(request, pk):
 @login_required
 @require_safe
 def submission_list(request):
-    submissions = Submission.objects.visible_to(request.user).for_list()
-    state = request.GET.get("state", "")
-    if state in Submission.State.values:
-        submissions = submissions.filter(state=state)
+    """Newest first, 50 a page, filtered by state, agency, review and date sent."""
+    filters = ListFilter(request.GET, user=request.user, states=Submission.State.choices)
+    submissions = filters.apply(
+        Submission.objects.visible_to(request.user).for_list(),
+        review="action__recommendation__review",
+        date="submitted_at__date",
+    )
     page = Paginator(submissions, PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
         "submissions": page.object_list,
         "page": page,
-        "pages": pagination(page, f"state={state}" if state in Submission.State.values else ""),
-        "state": Submission.State(state).label if state in Submission.State.values else "",
+        "pages": pagination(page, filters.query()),
+        "filters": filters,
         "show_content": may_read_content(request.user),
         "can_submit": agency_scope(request.user) is not None,
     }
@@ -331,13 +335,25 @@ def evidence_arrived(submission, checked_files, user):
 @require_safe
 @requires("review_evidence")
 def held_files(request):
-    files = (
+    """Oldest first (the longest waiting), 50 a page, by agency, review and date."""
+    filters = ListFilter(request.GET, user=request.user, states=(), dated="received")
+    files = filters.apply(
         SubmissionFile.objects.in_reviews_seen_by(request.user)
         .filter(state=SubmissionFile.State.HELD)
         .select_related("submission__agency", "submission__action__recommendation__review")
-        .order_by("uploaded_at", "pk")
+        .order_by("uploaded_at", "pk"),
+        agency="submission__agency",
+        review="submission__action__recommendation__review",
+        date="uploaded_at__date",
     )
-    return render(request, "evidence/held_files.html", {"files": files})
+    page = Paginator(files, PER_PAGE).get_page(request.GET.get("page"))
+    ctx = {
+        "files": page.object_list,
+        "page": page,
+        "pages": pagination(page, filters.query()),
+        "filters": filters,
+    }
+    return render(request, "evidence/held_files.html", ctx)
 
 
 @login_required
@@ -395,13 +411,22 @@ def file_decision(request, pk):
 def request_list(request):
     """Requests for evidence: all for business managers and executives, an
     agency user's own agency's for them. Open ones first, soonest due first."""
-    requests = (
-        AssuranceRequest.objects.visible_to(request.user)
-        .select_related("agency", "action__recommendation__review", "requested_by", "answer")
-        .order_by("-state", "due_date", "pk")
+    filters = ListFilter(
+        request.GET, user=request.user, states=AssuranceRequest.State.choices, dated="due"
     )
+    requests = filters.apply(
+        AssuranceRequest.objects.visible_to(request.user)
+        .select_related("agency", "action__recommendation__review", "requested_by")
+        .order_by("-state", "due_date", "pk"),
+        review="action__recommendation__review",
+        date="due_date",
+    )
+    page = Paginator(requests, PER_PAGE).get_page(request.GET.get("page"))
     ctx = {
-        "requests": requests,
+        "requests": page.object_list,
+        "page": page,
+        "pages": pagination(page, filters.query()),
+        "filters": filters,
         "today": timezone.localdate(),
     }
     return render(request, "evidence/request_list.html", ctx)

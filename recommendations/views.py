@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -23,6 +25,7 @@ from scr_tracker.accounts.capabilities import can, require, requires
 from scr_tracker.accounts.roles import AGENCY_USER, agency_scope, role_of
 from scr_tracker.audit import changes_by
 from scr_tracker.navigation import home_route
+from scr_tracker.pagination import pagination
 
 RECOMMENDATION_FIELDS = {
     "rating": "Rating",
@@ -277,21 +280,28 @@ def action_edit(request, pk):
     )
 
 
+ACTIONS_PER_PAGE = 50
+
+
 @login_required
 @require_safe
 @requires("submit_evidence")
 def my_actions(request):
-    """An agency user's home: their agency's actions, soonest due first."""
+    """An agency user's home: their agency's actions, soonest due first, 50 a
+    page (each with its evidence, read for the page's actions only)."""
     agency_id = request.user.agency_id
     actions = (
         Action.objects.visible_to(request.user)
         .filter(agency=agency_id)
         .select_related("recommendation__review")
-        .prefetch_related("submissions")
-        .order_by("due_date", "recommendation__number", "pk")
+        .order_by("due_date", "recommendation__review__reference", "recommendation__number", "pk")
     )
+    page = Paginator(actions, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    prefetch_related_objects(page.object_list, "submissions")
     ctx = {
-        "actions": actions,
+        "actions": page.object_list,
+        "page": page,
+        "pages": pagination(page, ""),
         "today": timezone.localdate(),
         **pages.context("my_actions", request, agency_id=agency_id),
     }

@@ -70,9 +70,8 @@ def open_as(browser, site):
 
     def open_as(user=None, second_factor=True, **context_options):
         """``second_factor=False``: past the password only (the code comes next)."""
-        context = browser.new_context(
-            base_url=site.url, viewport={"width": 1200, "height": 900}, **context_options
-        )
+        options = {"viewport": {"width": 1200, "height": 900}, **context_options}
+        context = browser.new_context(base_url=site.url, **options)
         contexts.append(context)
         if user is not None:
             client = Client()

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from evidence.access_log import AccessLogFilter
 from evidence.forms import FileDecisionForm, ReviewDecisionForm, SubmissionForm
+from evidence.list_filters import ListFilter
 from evidence.notification_views import EmailsForm
 from recommendations.concurrency import VersionedFormMixin
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
@@ -81,6 +82,7 @@ def test_every_project_form_runs_the_guard():
         AccessLogFilter,
         EmailsForm,  # a choice of two
         PastDateConfirmation,  # a tick box, part of guarded forms
+        ListFilter,  # the lists' filters: choices and dates
     }
 
 

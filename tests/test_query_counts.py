@@ -35,11 +35,13 @@ def test_held_files_list_is_a_fixed_number_of_queries(
     url = reverse("evidence:held_files")
     action = factories.make_action(agency=agency_a)
     held_file(action, agency_a_user)
-    with django_assert_num_queries(5):
+    # session, user, attention, the count and the page of files, the filter's
+    # agencies and reviews, refresh
+    with django_assert_num_queries(8):
         client.get(url)
     for _ in range(5):
         held_file(factories.make_action(agency=agency_a), agency_a_user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert len(response.context["files"]) == 6
 
@@ -143,10 +145,11 @@ def test_my_actions_is_a_fixed_number_of_queries(
     sign_in(client, agency_a_user)
     url = reverse("recommendations:my_actions")
     _grow(w6, [agency_a], [agency_a_user], 1)
-    # session, user (with their role), agency (the header), actions, their evidence, refresh (3)
-    _count(client, url, django_assert_num_queries, 8)
+    # session, user (with their role), agency (the header), the count and the page
+    # of actions, their evidence, refresh (3)
+    _count(client, url, django_assert_num_queries, 9)
     _grow(w6, [agency_a, agency_b], [agency_a_user, agency_b_user], 2)
-    _count(client, url, django_assert_num_queries, 8)
+    _count(client, url, django_assert_num_queries, 9)
 
 
 def test_requests_and_notifications_are_a_fixed_number_of_queries(
@@ -167,12 +170,12 @@ def test_requests_and_notifications_are_a_fixed_number_of_queries(
         reminders.run(today=datetime.date(2026, 3, 1))
 
     more(1)
-    # session, user (with their role), then the list (or notifications and marking them read
-    # the first time), then the session refresh (three)
-    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 5)
+    # session, user (with their role), then the count and the page (and, for
+    # requests, the filter's agencies and reviews), then the session refresh
+    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 8)
     _count(client, reverse("evidence:notification_list"), django_assert_num_queries, 6)
     more(4)
-    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 5)
+    _count(client, reverse("evidence:request_list"), django_assert_num_queries, 8)
     _count(client, reverse("evidence:notification_list"), django_assert_num_queries, 6)
 
 
