@@ -13,9 +13,12 @@ At each scale it requests, as a business manager, the dashboard, a filtered
 dashboard, a board report of one review (HTML and PDF) and both exports, and
 prints the number of queries, the server time (median of 5), the bytes
 sent and the request's peak Python memory (tracemalloc). It also requests the
-evidence list and the request form. Statistics are refreshed (ANALYZE) after each scale is built, as
-autovacuum keeps them on a live server. The CSV export's peak Python memory
-(tracemalloc) is printed at each scale: flat means streaming.
+evidence list and the request form, and the daily loop's lists (requests,
+held files, notifications, the ratings page, an agency's home, evidence,
+requests, notifications and progress thread). Statistics are refreshed
+(ANALYZE) after each scale is built, as autovacuum keeps them on a live
+server. The CSV export's peak Python memory (tracemalloc) is printed at each
+scale: flat means streaming.
 """
 
 import argparse
@@ -76,8 +79,8 @@ def run(scales):
     print(f"{'page':<34}{'scale':>8}{'queries':>9}{'median ms':>11}{'bytes':>12}{'peak MB':>10}")
     for scale in scales:
         world.grow_to(0 if scale == "w6" else int(scale))
-        for name, path in world.pages():
-            measure(world.client, name, path, scale)
+        for name, path, *client in world.pages():
+            measure(client[0] if client else world.client, name, path, scale)
         print(f"{'CSV peak Python memory':<34}{scale:>8}{'':>9}{'':>11}{csv_memory(world):>12}")
         print()
 
@@ -140,10 +143,15 @@ class World:
             ]
             # No password: force_login.
             self.manager = User.objects.create_user("bench-manager", role=BUSINESS_MANAGER)
+            self.officer = User.objects.create_user(
+                "bench-officer", role="agency_user", agency=self.agencies[0]
+            )
         self.client = Client()
+        self.agency_client = Client()
         from benchmarks.database import sign_in
 
         sign_in(self.client, self.manager)
+        sign_in(self.agency_client, self.officer)
         self.review_count = Review.objects.count()
         self.built = 0
         self.board = None
@@ -174,8 +182,9 @@ class World:
                 period_to_year=2023,
                 publication=Review.Publication.PUBLISHED,
             )
-        self.add_recommendations(review)
+        actions, submissions = self.add_recommendations(review)
         self.add_people_and_access_log(n)
+        self.add_the_daily_loop(review, actions, submissions)
         self.built += RECS_PER_REVIEW
 
     def add_people_and_access_log(self, n):
@@ -269,6 +278,63 @@ class World:
         self.add_history(Recommendation, recs, REC_HISTORY, now)
         self.add_history(Action, actions, ACTION_HISTORY, now)
         self.add_history(Submission, submissions, 1, now)
+        return actions, submissions
+
+    def add_the_daily_loop(self, review, actions, submissions):
+        """Per review (so 100 times at 10,000 recommendations): 100 requests
+        for evidence, 10 held files, one progress update per action (50,000),
+        and 100 notifications each for the manager and the agency officer."""
+        from django.utils import timezone
+
+        from evidence.models import AssuranceRequest, Notification, ProgressUpdate, SubmissionFile
+
+        rng, today = self.rng, timezone.localdate()
+        AssuranceRequest.objects.bulk_create(
+            AssuranceRequest(
+                action=action,
+                agency_id=action.agency_id,
+                requested_by=self.manager,
+                due_date=today + timedelta(days=rng.randint(-60, 90)),
+                good_evidence="An invented audit of the procedure.",
+                state=rng.choice(["open", "open", "answered", "cancelled"]),
+            )
+            for action in rng.sample(actions, 100)
+        )
+        SubmissionFile.objects.bulk_create(
+            SubmissionFile(
+                submission=submission,
+                file=f"bench/{submission.pk}.bin",
+                original_name="scan.pdf",
+                content_type="application/pdf",
+                size=1000,
+                sha256="0" * 64,
+                state="held",
+                held_reason="Page 1 has no text layer (it may be a scan).",
+            )
+            for submission in rng.sample(submissions, 10)
+        )
+        ProgressUpdate.objects.bulk_create(
+            ProgressUpdate(
+                action=action,
+                agency_id=action.agency_id,
+                kind="update",
+                text="Training booked for March; 40 of 60 staff have places.",
+                written_by=self.officer,
+            )
+            for action in actions
+        )
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=person,
+                review=review,
+                kind="evidence_sent",
+                subject=f"Evidence sent by BA1 for {review.reference} recommendation {k}",
+                body="",
+                link="/evidence/",
+            )
+            for person in (self.manager, self.officer)
+            for k in range(100)
+        )
 
     def add_history(self, model, objects, per_object, now):
         """History rows as simple-history writes them, spread over the last year;
@@ -301,6 +367,13 @@ class World:
         review = Review.objects.order_by("-pk").first()
         self.board = freeze(review, self.manager, self.built)
 
+    @property
+    def thread(self):
+        from recommendations.models import Action
+
+        first = Action.objects.filter(agency=self.officer.agency).order_by("pk").first()
+        return first.pk if first else None
+
     def pages(self):
         review = self.board.rows[0]["review_id"]
         return [
@@ -319,7 +392,29 @@ class World:
             ("access log", "/evidence/access-log/"),
             ("access log, one event", "/evidence/access-log/?event=exported"),
             ("access log, CSV (every row)", "/evidence/access-log/csv/"),
-        ]
+            # The daily loop's lists (issue: 300 ms and 250 KB at 100,000 submissions).
+            ("evidence list, one agency", f"/evidence/?agency={self.agencies[1].pk}"),
+            ("evidence list, submitted", "/evidence/?state=submitted"),
+            ("requests", "/evidence/requests/"),
+            ("requests, one review", f"/evidence/requests/?review={review}"),
+            ("held files", "/evidence/held/"),
+            ("notifications", "/evidence/notifications/"),
+            ("ratings before the board", f"/recommendations/reviews/{review}/ratings/"),
+            ("agency: home", "/recommendations/my-actions/", self.agency_client),
+            ("agency: evidence sent", "/evidence/", self.agency_client),
+            ("agency: requests", "/evidence/requests/", self.agency_client),
+            ("agency: notifications", "/evidence/notifications/", self.agency_client),
+        ] + (
+            [
+                (
+                    "agency: progress thread",
+                    f"/evidence/actions/{thread}/progress/",
+                    self.agency_client,
+                )
+            ]
+            if (thread := self.thread)
+            else []
+        )
 
 
 def freeze(review, user, scale):
