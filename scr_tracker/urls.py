@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from recommendations.views import home
+from scr_tracker import navigation
 from scr_tracker.accounts import passkeys, people, sessions, sso, time_out, two_factor
 from scr_tracker.accounts.throttling import throttled_password_reset
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("manage/", navigation.manage, name="manage"),
     path("account/sessions/", sessions.your_sessions, name="your_sessions"),
     path("account/session-time/", time_out.session_time, name="session_time"),
     path("account/stay-signed-in/", time_out.stay_signed_in, name="stay_signed_in"),

@@ -213,6 +213,7 @@ PAGES = {
             then_submit(goto("two_factor_setup"), "Confirm"),
         ),
         ("Recovery codes", set_up_the_app_again),
+        ("Manage", goto("manage")),
         ("People", goto("people:people")),
         ("People, filtered", goto("people:people", query="?role=agency_user&state=on")),
         ("A person", goto("people:person", "person")),

@@ -64,12 +64,18 @@ def test_editing_the_declaration_changes_what_the_app_allows(
 
 
 def test_the_menu_follows_the_declaration(monkeypatch, manager_client):
-    assert 'href="/people/"' in manager_client.get(reverse("people:people")).content.decode()
+    assert 'href="/people/"' in manager_client.get(reverse("manage")).content.decode()
+    assert (
+        'href="/evidence/held/"'
+        in manager_client.get(reverse("manage")).content.decode().split("</nav>")[0]
+    )  # in the menu
     declared = dict(capabilities.ROLE_CAPABILITIES)
-    declared[BUSINESS_MANAGER] = declared[BUSINESS_MANAGER] - {"manage_people"}
+    declared[BUSINESS_MANAGER] = declared[BUSINESS_MANAGER] - {"manage_people", "review_evidence"}
     monkeypatch.setattr(capabilities, "ROLE_CAPABILITIES", declared)
+    manage = manager_client.get(reverse("manage")).content.decode()
+    assert 'href="/people/"' not in manage  # the Manage page follows it too
     menu = manager_client.get(reverse("evidence:submission_list")).content.decode()
-    assert 'href="/people/"' not in menu
+    assert 'href="/evidence/held/"' not in menu
 
 
 def test_a_superuser_has_no_grant_and_no_role_in_the_tracker(w6):
