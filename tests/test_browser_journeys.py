@@ -227,3 +227,33 @@ def test_a_refusal_keeps_what_was_typed_and_works_without_javascript(
         "We adopted the invented standard."
     )
     assert Submission.objects.filter(agency=agency_a_user.agency).count() == 0
+
+
+def test_a_partner_executive_is_told_of_a_sign_off_and_signs_for_their_agency(
+    w6_recs, open_as, manager
+):
+    """The executive's "Needs your attention": a manager's sign-off appears
+    there (and by notification), and goes once the executive signs it off."""
+    from scr_tracker.accounts.roles import EXECUTIVE
+
+    police = factories.make_agency(
+        "Invented Police", short_name="Police", is_statutory_partner=True
+    )
+    chief = factories.make_user(EXECUTIVE, agency=police, username="police-chief")
+    rec = w6_recs[3]
+    with factories.setup_changes():
+        rec.rating, rec.rating_rationale = "complete", "Done."
+        rec.save()
+    board = open_as(chief)
+    board.goto(reverse("reporting:dashboard"))
+    waiting = board.get_by_role("region", name="Needs your attention")
+    assert "Nothing needs you now." in waiting.inner_text()
+    factories.make_sign_off(rec, manager)  # the manager acts
+    board.reload()
+    assert waiting.get_by_role("link").all_inner_texts() == ["1 sign-offs waiting for Police"]
+    waiting.get_by_role("link", name="1 sign-offs waiting for Police").click()
+    board.get_by_role("link", name=f"SCR W6 {rec.number}: {rec.short_title}").click()
+    board.get_by_role("button", name="Add Invented Police's sign-off").click()
+    board.get_by_text("Your sign-off for Invented Police was recorded.").wait_for()
+    board.goto(reverse("reporting:dashboard"))
+    assert "Nothing needs you now." in waiting.inner_text()

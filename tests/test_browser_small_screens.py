@@ -38,8 +38,23 @@ def world(w6, agency_a, agency_b, manager, executive, agency_a_user):
     factories.make_file(submission, name=f"{LONG}.txt")
     factories.make_request(action, manager, due_date=today + datetime.timedelta(days=5))
     factories.make_progress(action, agency_a_user, text=f"Training booked. {LONG}")
+    returned = factories.make_submission(
+        action,
+        agency_a_user,
+        state="returned",
+        reviewed_by=manager,
+        reviewed_at=timezone.now(),
+        reviewer_note=f"Send the sample. {LONG}",
+    )
     pack = factories.make_board_pack(w6, manager)
-    return {"rec": rec, "action": action, "submission": submission, "pack": pack, "review": w6}
+    return {
+        "rec": rec,
+        "action": action,
+        "submission": submission,
+        "returned": returned,
+        "pack": pack,
+        "review": w6,
+    }
 
 
 PAGES = {
@@ -67,6 +82,9 @@ PAGES = {
         ("evidence-sent", lambda w: reverse("evidence:submission_list")),
         ("send-evidence", lambda w: reverse("evidence:submission_create")),
         ("agency-requests", lambda w: reverse("evidence:request_list")),
+        ("send-again", lambda w: reverse("evidence:send_again", args=[w["returned"].pk])),
+        ("agency-progress", lambda w: reverse("evidence:action_progress", args=[w["action"].pk])),
+        ("agency-notifications", lambda w: reverse("evidence:notification_list")),
     ],
     "executive": [
         ("executive-dashboard", lambda w: reverse("reporting:dashboard")),
