@@ -255,3 +255,129 @@ class ImportForm(GuardedFormMixin, forms.ModelForm):
             "publication",
             "publication_reason",
         ]
+
+
+class ReviewForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
+    """A review's facts and its publication decision. There is no field for
+    the report itself, by design: an unpublished report never enters."""
+
+    class Meta:
+        model = Review
+        fields = [
+            "reference",
+            "title",
+            "kind",
+            "completed_year",
+            "completed_on",
+            "period_from_year",
+            "period_to_year",
+            "publication",
+            "publication_reason",
+            "recommendations_published_on",
+        ]
+        field_classes = {
+            "completed_on": GovukDateField,
+            "recommendations_published_on": GovukDateField,
+        }
+        labels = {
+            "reference": "Reference",
+            "title": "Title",
+            "kind": "Kind of review",
+            "completed_year": "Year the review was completed",
+            "completed_on": "Date it was completed (if known)",
+            "period_from_year": "Practice examined from (year)",
+            "period_to_year": "Practice examined to (year)",
+            "publication": "Was the report published?",
+            "publication_reason": "Why it was or was not published",
+            "recommendations_published_on": "Date the recommendations were published",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "publication": forms.RadioSelect,
+            "publication_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]  # a new review has no version to keep to
+        self.fields["publication_reason"].help_text = (
+            "As the partnership stated it. Required when the report was not published. "
+            "Never paste the report, or anything from it that is not published."
+        )
+
+
+class NewRecommendationForm(GuardedFormMixin, forms.ModelForm):
+    """A published recommendation added by hand, with the partnership's response."""
+
+    class Meta:
+        model = Recommendation
+        fields = ["number", "short_title", "text", "response", "response_reason"]
+        labels = {
+            "number": "Number",
+            "short_title": "Short title",
+            "text": "The published recommendation, word for word",
+            "response": "The partnership's response",
+            "response_reason": "Why it was not fully accepted",
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 6}),
+            "response": forms.RadioSelect,
+            "response_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["response"].choices = Recommendation.Response.choices
+        self.fields["response"].required = True
+        self.fields["response"].error_messages["required"] = "Choose the partnership's response."
+        self.fields["response_reason"].help_text = "Required unless it was accepted."
+        self.review = review
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        if number is not None and self.review.recommendations.filter(number=number).exists():
+            raise forms.ValidationError(
+                f"The review already has a recommendation with that number ({number}). "
+                "Choose another number."
+            )
+        return number
+
+    def clean(self):
+        return _reason_unless_accepted(self, super().clean())
+
+
+class ResponseForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
+    """The partnership's response to a recommendation, and why when not accepted."""
+
+    class Meta:
+        model = Recommendation
+        fields = ["response", "response_reason"]
+        labels = {
+            "response": "The partnership's response",
+            "response_reason": "Why it was not fully accepted",
+        }
+        widgets = {
+            "response": forms.RadioSelect,
+            "response_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].choices = Recommendation.Response.choices
+        self.fields["response"].required = True
+        self.fields["response"].error_messages["required"] = "Choose the partnership's response."
+        self.fields["response_reason"].help_text = "Required unless it was accepted."
+
+    def clean(self):
+        return _reason_unless_accepted(self, super().clean())
+
+
+def _reason_unless_accepted(form, cleaned):
+    response = cleaned.get("response")
+    missing = not (cleaned.get("response_reason") or "").strip()
+    if response and response != Recommendation.Response.ACCEPTED and missing:
+        label = Recommendation.Response(response).label.lower()
+        form.add_error("response_reason", f"Say why the recommendation was {label}.")
+    return cleaned

@@ -58,6 +58,9 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(not_hidden(user, "pk", "review"))
 
 
+VERSION_HELP = "Goes up by one with every edit; an edit made from an older version is refused."
+
+
 class Review(models.Model):
     """A case review whose recommendations the partnership tracks.
 
@@ -109,6 +112,7 @@ class Review(models.Model):
         blank=True,
         help_text="While this says why, no evidence about the review is disposed of.",
     )
+    version = models.PositiveIntegerField(default=1, help_text=VERSION_HELP)
     is_restricted = models.BooleanField(
         "restricted",
         default=False,
@@ -197,8 +201,6 @@ NOT_RATED_TAG_CLASS = "govuk-tag--grey"
 
 SIGNED_OFF = "Signed off"
 NEEDS_SIGNING_OFF_AGAIN = "Needs signing off again"
-
-VERSION_HELP = "Goes up by one with every edit; an edit made from an older version is refused."
 
 
 class RatingDefinition(models.Model):

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from recommendations import access_views, import_views, ratings_views, sign_off_views, views
+from recommendations import (
+    access_views,
+    import_views,
+    ratings_views,
+    review_views,
+    sign_off_views,
+    views,
+)
 
 app_name = "recommendations"
 
@@ -17,6 +24,16 @@ urlpatterns = [
     path("<int:pk>/sign-off/", sign_off_views.sign_off, name="sign_off"),
     path("<int:pk>/partner-sign-off/", sign_off_views.partner_sign_off, name="partner_sign_off"),
     path("import/", import_views.import_plan, name="import_plan"),
+    path("reviews/", review_views.review_list, name="review_list"),
+    path("reviews/new/", review_views.review_create, name="review_create"),
+    path("reviews/<int:pk>/", review_views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/edit/", review_views.review_edit, name="review_edit"),
+    path(
+        "reviews/<int:pk>/recommendations/new/",
+        review_views.recommendation_add,
+        name="recommendation_add",
+    ),
+    path("<int:pk>/response/", review_views.response_change, name="response_change"),
     path("reviews/<int:pk>/ratings/", ratings_views.review_ratings, name="review_ratings"),
     path("reviews/access/", access_views.reviews, name="reviews_access"),
     path("reviews/<int:pk>/access/", access_views.review_access, name="review_access"),

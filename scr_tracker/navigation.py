@@ -45,6 +45,11 @@ PAGES = {
 # (label, route name, what it is for). Each is listed only for people with
 # the capability its view requires; the menu's "Manage" is current on them.
 MANAGE = [
+    (
+        "Reviews",
+        "recommendations:review_list",
+        "Add a review, its recommendations and the partnership's responses.",
+    ),
     ("People", "people:people", "Invite people, change their role or agency, switch accounts off."),
     (
         "Agencies",

@@ -135,6 +135,19 @@ MATRIX = {
         None,
         {"GET": cells(302, 200, 302, 302, 200), "POST": NOT_ALLOWED},
     ),
+    # Reviews in the browser: business managers (capability manage_reviews).
+    "recommendations:review_list": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "recommendations:review_create": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "recommendations:review_detail": ("review", {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "recommendations:review_edit": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "recommendations:recommendation_add": (
+        "review",
+        {"GET": MANAGER_ONLY, "POST": MANAGER_FORM},
+    ),
+    "recommendations:response_change": (
+        "recommendation",
+        {"GET": MANAGER_ONLY, "POST": MANAGER_FORM},
+    ),
     # Rate before the board: every rating of one review (role capability "rate").
     "recommendations:review_ratings": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "recommendations:my_actions": (

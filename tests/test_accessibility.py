@@ -214,6 +214,22 @@ PAGES = {
         ),
         ("Recovery codes", set_up_the_app_again),
         ("Manage", goto("manage")),
+        ("Reviews", goto("recommendations:review_list")),
+        ("A review", goto("recommendations:review_detail", "review")),
+        ("Add a review", goto("recommendations:review_create")),
+        (
+            "Add a review, empty",
+            then_submit(goto("recommendations:review_create"), "Add the review"),
+        ),
+        ("Change a review", goto("recommendations:review_edit", "review")),
+        ("Add a recommendation", goto("recommendations:recommendation_add", "review")),
+        (
+            "Add a recommendation, empty",
+            then_submit(
+                goto("recommendations:recommendation_add", "review"), "Add the recommendation"
+            ),
+        ),
+        ("A response", goto("recommendations:response_change", "rec")),
         ("People", goto("people:people")),
         ("People, filtered", goto("people:people", query="?role=agency_user&state=on")),
         ("A person", goto("people:person", "person")),
