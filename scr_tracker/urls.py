@@ -6,6 +6,7 @@ from recommendations.views import home
 from scr_tracker import navigation
 from scr_tracker.accounts import passkeys, people, sessions, sso, time_out, two_factor
 from scr_tracker.accounts.throttling import throttled_password_reset
+from scr_tracker.reporting import search
 
 password_reset = throttled_password_reset(
     auth_views.PasswordResetView.as_view(
@@ -19,6 +20,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("manage/", navigation.manage, name="manage"),
+    path("search/", search.search, name="search"),
     path("account/sessions/", sessions.your_sessions, name="your_sessions"),
     path("account/session-time/", time_out.session_time, name="session_time"),
     path("account/stay-signed-in/", time_out.stay_signed_in, name="stay_signed_in"),

@@ -55,6 +55,8 @@ MATRIX = {
     # code page (400 for no code), never setting up a new one.
     # Each person's own sessions; ending the others is theirs to do.
     "your_sessions": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
+    # Search: everyone signed in, within what they may see (tests/test_search.py).
+    "search": (None, {"GET": EVERYONE, "POST": NOT_ALLOWED}),
     # The pages that are not daily work: business managers' (none for others).
     "manage": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
     # The idle time-out warning: how long is left (JSON), and staying signed in.

@@ -214,6 +214,8 @@ PAGES = {
         ),
         ("Recovery codes", set_up_the_app_again),
         ("Manage", goto("manage")),
+        ("Search", goto("search", query="?q=supervision")),
+        ("Search, an identifier refused", goto("search", query="?q=WS1+1TP")),
         ("Reviews", goto("recommendations:review_list")),
         ("A review", goto("recommendations:review_detail", "review")),
         ("Add a review", goto("recommendations:review_create")),
@@ -293,6 +295,7 @@ PAGES = {
         ("Another agency's evidence (404)", goto("evidence:submission_detail", "other_agency")),
         ("Requests for evidence", goto("evidence:request_list")),
         ("Notifications", goto("evidence:notification_list")),
+        ("Search", goto("search", query="?q=training")),
         ("Progress on an action", goto("evidence:action_progress", "action_a")),
         (
             "Progress on an action, empty update",
