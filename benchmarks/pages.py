@@ -234,7 +234,7 @@ class World:
                 review=review,
                 number=number,
                 short_title=f"Invented recommendation {number}",
-                text="The partnership should show that an invented practice has changed. " * 3,
+                text=self.invented_text(),
                 rating=(rating := rng.choice(ratings)),
                 rating_rationale="Invented rationale." if rating else "",
                 target_date=today + timedelta(days=rng.randint(-200, 400)),
@@ -336,6 +336,21 @@ class World:
             for k in range(100)
         )
 
+    VOCABULARY = (
+        "partnership practitioners training neglect supervision audit referral threshold "
+        "strategy meeting information sharing health visitors schools police housing "
+        "escalation assessment children families records absence appointments quality "
+        "domestic abuse mental health substance misuse early help voice child plan review "
+        "multi-agency safeguarding consultation professional curiosity challenge learning"
+    )
+
+    def invented_text(self):
+        """A recommendation's text of about 30 words drawn from the field's
+        vocabulary: varied, as real recommendations are (identical texts
+        would make every one a repeat of every other)."""
+        words = self.rng.choices(self.VOCABULARY.split(), k=30)
+        return f"The partnership should ensure that {' '.join(words)}."
+
     def add_history(self, model, objects, per_object, now):
         """History rows as simple-history writes them, spread over the last year;
         a recommendation's rating and target date move between its rows."""
@@ -366,6 +381,12 @@ class World:
 
         review = Review.objects.order_by("-pk").first()
         self.board = freeze(review, self.manager, self.built)
+
+    @property
+    def one_rec(self):
+        from recommendations.models import Recommendation
+
+        return Recommendation.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     @property
     def thread(self):
@@ -400,7 +421,8 @@ class World:
             ("held files", "/evidence/held/"),
             ("notifications", "/evidence/notifications/"),
             ("ratings before the board", f"/recommendations/reviews/{review}/ratings/"),
-            ("search, a common word", "/search/?q=invented"),
+            ("repeats of one recommendation", f"/recommendations/{self.one_rec}/repeats/"),
+            ("search, a common word", "/search/?q=partnership"),
             ("search, a rare word", "/search/?q=supervision"),
             ("search, a phrase", '/search/?q="change+in+practice"'),
             ("agency: search", "/search/?q=training", self.agency_client),

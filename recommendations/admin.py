@@ -5,6 +5,7 @@ from recommendations.models import (
     Action,
     RatingDefinition,
     Recommendation,
+    Repeat,
     Review,
     SignOff,
 )
@@ -56,3 +57,11 @@ class SignOffAdmin(ReadOnlyAuditedAdmin):
 
     list_display = ["__str__", "signed_by", "signed_at", "version"]
     list_select_related = ["recommendation__review", "signed_by"]
+
+
+@admin.register(Repeat)
+class RepeatAdmin(ReadOnlyAuditedAdmin):
+    """Repeats are judged in the tracker (a recommendation's Repeats page)."""
+
+    list_display = ["__str__", "decision", "similarity", "decided_by", "decided_at"]
+    list_select_related = ["recommendation__review", "earlier__review", "decided_by"]

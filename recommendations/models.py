@@ -619,3 +619,43 @@ class SignOff(models.Model):
         """Still about the recommendation as it is now."""
         rec = recommendation or self.recommendation
         return rec.version == self.version
+
+
+class Repeat(models.Model):
+    """A business manager's judgement on whether a recommendation repeats one
+    of another review: the question inspectors ask first. Suggested by text
+    similarity (recommendations/repeats.py); confirmed or dismissed by a person."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", "Repeats it"
+        DISMISSED = "dismissed", "Not a repeat"
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="repeat_judgements"
+    )
+    earlier = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    similarity = models.FloatField(help_text="How alike the texts were when decided (0 to 1).")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    history = AuditedHistory()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "earlier"],
+                name="repeat_once_per_pair",
+                violation_error_message="That pair was already decided.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(recommendation=F("earlier")),
+                name="repeat_not_itself",
+                violation_error_message="A recommendation cannot repeat itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recommendation} / {self.earlier}: {self.get_decision_display()}"

@@ -100,8 +100,12 @@ def recommendation_add(request, pk):
             rec = form.save(commit=False)
             rec.updated_by = request.user
             rec.save()
-        messages.success(request, f"Recommendation {rec.number} was added to {review.reference}.")
-        return redirect("recommendations:review_detail", pk=review.pk)
+        messages.success(
+            request,
+            f"Recommendation {rec.number} was added to {review.reference}. Check whether it "
+            "repeats a recommendation of another review: the most similar are below.",
+        )
+        return redirect("recommendations:repeat_check", pk=rec.pk)
     ctx = {"form": form, "review": review}
     return render(
         request,

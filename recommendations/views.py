@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from recommendations import access, pages, signals
+from recommendations import access, pages, repeats, signals
 from recommendations.concurrency import versioned_edit
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import (
@@ -113,6 +113,7 @@ def recommendation_detail(request, pk):
         "leads": [named(grant.user) for grant in access.grants_of(rec)],
         "may_rate": can(request.user, "rate", rec),
         "may_assign_actions": can(request.user, "assign_actions", rec),
+        "repeats": repeats.confirmed(rec, request.user),
         "my_agency": agency_scope(request.user),
         **pages.context("recommendation", request, recommendation=rec),
     }

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Search and trigram lookups on PostgreSQL; harmless on SQLite.
+    "django.contrib.postgres",
     "django.forms",
     "simple_history",
     "guardian",

@@ -244,3 +244,16 @@ def make_progress(action=None, user=None, kind="update", text="Training booked f
             text=text,
             written_by=user or make_user("agency_user", agency=action.agency),
         )
+
+
+def make_repeat(recommendation=None, earlier=None, user=None, decision="confirmed"):
+    from recommendations.models import Repeat
+
+    with setup_changes():
+        return Repeat.objects.create(
+            recommendation=recommendation or make_recommendation(),
+            earlier=earlier or make_recommendation(),
+            decision=decision,
+            similarity=0.7,
+            decided_by=user or make_user("business_manager"),
+        )

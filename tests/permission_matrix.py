@@ -146,6 +146,10 @@ MATRIX = {
         "review",
         {"GET": MANAGER_ONLY, "POST": MANAGER_FORM},
     ),
+    "recommendations:repeat_check": (
+        "recommendation",
+        {"GET": MANAGER_ONLY, "POST": MANAGER_ACTION},
+    ),
     "recommendations:response_change": (
         "recommendation",
         {"GET": MANAGER_ONLY, "POST": MANAGER_FORM},

@@ -232,6 +232,7 @@ PAGES = {
             ),
         ),
         ("A response", goto("recommendations:response_change", "rec")),
+        ("Repeats across reviews", goto("recommendations:repeat_check", "rec")),
         ("People", goto("people:people")),
         ("People, filtered", goto("people:people", query="?role=agency_user&state=on")),
         ("A person", goto("people:person", "person")),

@@ -5,7 +5,14 @@ from django.core import serializers
 from django.db import transaction
 
 from evidence.models import AssuranceRequest, ProgressUpdate, Submission, SubmissionFile
-from recommendations.models import Action, RatingDefinition, Recommendation, Review, SignOff
+from recommendations.models import (
+    Action,
+    RatingDefinition,
+    Recommendation,
+    Repeat,
+    Review,
+    SignOff,
+)
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.audit import SYSTEM_USERNAME, MissingAuditContext, changes_by
 from tests import factories, snapshot
@@ -26,6 +33,7 @@ TRACKED = {
     ),
     SignOff: (factories.make_sign_off, "note", "Corrected note"),
     ProgressUpdate: (factories.make_progress, "text", "Training delivered in March."),
+    Repeat: (factories.make_repeat, "decision", "dismissed"),
 }
 
 

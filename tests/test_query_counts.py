@@ -94,9 +94,9 @@ def _count(client, url, django_assert_num_queries, expected):
 DASHBOARD_QUERIES = 25
 # session, user (with their role), then: the recommendation, its actions, its
 # evidence, its actions' progress (latest update and thread length), its
-# history, its actions' history, its lead officers, rating definitions; then
-# the session refresh.
-RECOMMENDATION_QUERIES = 13
+# confirmed repeats, its history, its actions' history, its lead officers,
+# rating definitions; then the session refresh.
+RECOMMENDATION_QUERIES = 14
 
 
 def test_the_dashboard_is_a_fixed_number_of_queries(

@@ -36,6 +36,8 @@ from scr_tracker.intake.guard import text_problems
 
 CONFIG = "english"
 SHOWN = 10  # results of each kind on the page
+CANDIDATES = 1000  # the newest matches ranked, when a word is in very many rows
+COUNTED = 1000  # counted up to; more is said as "more than 1,000"
 MAX_QUERY = 200
 _START, _STOP = "\x02", "\x03"
 
@@ -120,25 +122,32 @@ def find(kind, rows, words):
         query = SearchQuery(words, config=CONFIG, search_type="websearch")
         vector = kind.vector()
         matched = rows.annotate(found=vector).filter(found=query)
+        # A word in nearly every row would rank them all: rank the newest
+        # CANDIDATES matches only, and count up to COUNTED (docs/decisions.md).
+        newest = matched.order_by("-pk").values("pk")[:CANDIDATES]
         text = (
             Concat(*_spaced(kind.fields), output_field=TextField())
             if len(kind.fields) > 1
             else F(kind.fields[0])
         )
-        best = matched.annotate(
-            rank=SearchRank(vector, query),
-            extract=SearchHeadline(
-                text,
-                query,
-                config=CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-            ),
-        ).order_by("-rank", "-pk")[:SHOWN]
-        return matched.count(), [(row, _marked(row.extract)) for row in best]
+        best = (
+            rows.filter(pk__in=newest)
+            .annotate(
+                rank=SearchRank(vector, query),
+                extract=SearchHeadline(
+                    text,
+                    query,
+                    config=CONFIG,
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                ),
+            )
+            .order_by("-rank", "-pk")[:SHOWN]
+        )
+        return matched[: COUNTED + 1].count(), [(row, _marked(row.extract)) for row in best]
     condition = Q()
     for term in words.split():
         condition &= Q(
@@ -146,11 +155,12 @@ def find(kind, rows, words):
         )
     matched = rows.filter(condition)
     best = matched.order_by("-pk")[:SHOWN]
+    count = matched[: COUNTED + 1].count()
     found = []
     for row in best:
         text = " ".join(str(getattr(row, field)) for field in kind.fields)
         found.append((row, _marked_here(text, words)))
-    return matched.count(), found
+    return count, found
 
 
 def _spaced(fields):
@@ -208,6 +218,7 @@ def _groups(user, words):
                 "key": kind.key,
                 "label": kind.label,
                 "count": count,
+                "more": count > COUNTED,
                 "results": [
                     {
                         "title": title_of(kind, row),
