@@ -391,6 +391,11 @@ class World:
         self.board = freeze(review, self.manager, self.built)
 
     @property
+    def rare_word(self):
+        vocabulary = getattr(self, "_vocabulary", None)
+        return vocabulary[2500] if vocabulary else "supervision"
+
+    @property
     def one_rec(self):
         from recommendations.models import Recommendation
 
@@ -431,7 +436,7 @@ class World:
             ("ratings before the board", f"/recommendations/reviews/{review}/ratings/"),
             ("repeats of one recommendation", f"/recommendations/{self.one_rec}/repeats/"),
             ("search, a common word", "/search/?q=partnership"),
-            ("search, a rare word", f"/search/?q={self._vocabulary[2500]}"),
+            ("search, a rare word", f"/search/?q={self.rare_word}"),
             ("search, a phrase", '/search/?q="change+in+practice"'),
             ("agency: search", "/search/?q=training", self.agency_client),
             ("agency: home", "/recommendations/my-actions/", self.agency_client),
