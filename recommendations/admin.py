@@ -3,6 +3,7 @@ from django.contrib import admin
 from recommendations.grants import RecommendationGrant, ReviewGrant
 from recommendations.models import (
     Action,
+    ImpactJudgement,
     RatingDefinition,
     Recommendation,
     Repeat,
@@ -65,3 +66,11 @@ class RepeatAdmin(ReadOnlyAuditedAdmin):
 
     list_display = ["__str__", "decision", "similarity", "decided_by", "decided_at"]
     list_select_related = ["recommendation__review", "earlier__review", "decided_by"]
+
+
+@admin.register(ImpactJudgement)
+class ImpactJudgementAdmin(ReadOnlyAuditedAdmin):
+    """Impact is judged in the tracker (a recommendation's Judge link)."""
+
+    list_display = ["__str__", "judgement", "judged_by", "judged_on"]
+    list_select_related = ["recommendation__review", "judged_by"]

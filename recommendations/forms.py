@@ -7,6 +7,8 @@ from recommendations.concurrency import VersionedFormMixin
 from recommendations.models import (
     HAND_STATES,
     Action,
+    Impact,
+    ImpactJudgement,
     Rating,
     RatingDefinition,
     Recommendation,
@@ -381,3 +383,49 @@ def _reason_unless_accepted(form, cleaned):
         label = Recommendation.Response(response).label.lower()
         form.add_error("response_reason", f"Say why the recommendation was {label}.")
     return cleaned
+
+
+class OutcomeForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
+    """What should be different, and how the partnership will know."""
+
+    class Meta:
+        model = Recommendation
+        fields = ["intended_outcome", "outcome_measure"]
+        labels = {
+            "intended_outcome": "Intended outcome",
+            "outcome_measure": "How it will be measured",
+        }
+        widgets = {
+            "intended_outcome": forms.Textarea(attrs={"rows": 3}),
+            "outcome_measure": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in (
+            ("intended_outcome", "Say what should be different for children and families."),
+            ("outcome_measure", "Say how the partnership will know."),
+        ):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+
+
+class ImpactForm(GuardedFormMixin, forms.ModelForm):
+    """A business manager's judgement of the impact, at the impact review."""
+
+    class Meta:
+        model = ImpactJudgement
+        fields = ["judgement", "narrative"]
+        labels = {
+            "judgement": "Is the intended outcome evidenced?",
+            "narrative": "What it rests on",
+        }
+        widgets = {"judgement": forms.RadioSelect, "narrative": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judgement"].choices = Impact.choices
+        self.fields["judgement"].error_messages["required"] = "Choose the impact judgement."
+        self.fields["narrative"].error_messages["required"] = (
+            "Say what the judgement rests on: the audit, the figures, what agencies reported."
+        )

@@ -285,6 +285,12 @@ class RecommendationQuerySet(models.QuerySet):
         )
 
 
+class Impact(models.TextChoices):
+    EVIDENCED = "evidenced", "Impact evidenced"
+    PARTLY = "partly", "Impact partly evidenced"
+    NOT_EVIDENCED = "not_evidenced", "Impact not evidenced"
+
+
 class Recommendation(models.Model):
     """One published recommendation of a review, with the partnership's response
     and its current RAG rating."""
@@ -317,6 +323,12 @@ class Recommendation(models.Model):
     impact_review_date = models.DateField(
         null=True, blank=True, help_text="When to check that the change has lasted."
     )
+    # Outcomes, apart from the delivery rating: what should be different, how
+    # that will be known, and (after sign-off) a manager's judgement of it.
+    intended_outcome = models.TextField(
+        blank=True, help_text="What should be different for children and families."
+    )
+    outcome_measure = models.TextField(blank=True, help_text="How the partnership will know.")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -659,3 +671,28 @@ class Repeat(models.Model):
 
     def __str__(self):
         return f"{self.recommendation} / {self.earlier}: {self.get_decision_display()}"
+
+
+class ImpactJudgement(models.Model):
+    """A business manager's judgement, at the impact review after sign-off, of
+    whether the recommendation's intended outcome is evidenced: apart from the
+    delivery rating (a recommendation can be Complete and its impact not
+    evidenced). The latest is the current one; each is kept."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="impact_judgements"
+    )
+    judgement = models.CharField(max_length=20, choices=Impact.choices)
+    narrative = models.TextField(help_text="What the judgement rests on.")
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    judged_on = models.DateField(default=timezone.localdate)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-judged_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_judgement_display()}: {self.recommendation}"

@@ -3,6 +3,7 @@ from django.urls import path
 from recommendations import (
     access_views,
     import_views,
+    outcome_views,
     ratings_views,
     repeat_views,
     review_views,
@@ -36,6 +37,8 @@ urlpatterns = [
     ),
     path("<int:pk>/response/", review_views.response_change, name="response_change"),
     path("<int:pk>/repeats/", repeat_views.repeat_check, name="repeat_check"),
+    path("<int:pk>/outcome/", outcome_views.outcome_change, name="outcome_change"),
+    path("<int:pk>/impact/", outcome_views.impact_judge, name="impact_judge"),
     path("reviews/<int:pk>/ratings/", ratings_views.review_ratings, name="review_ratings"),
     path("reviews/access/", access_views.reviews, name="reviews_access"),
     path("reviews/<int:pk>/access/", access_views.review_access, name="review_access"),

@@ -114,6 +114,7 @@ def recommendation_detail(request, pk):
         "may_rate": can(request.user, "rate", rec),
         "may_assign_actions": can(request.user, "assign_actions", rec),
         "repeats": repeats.confirmed(rec, request.user),
+        "impact": rec.impact_judgements.first() if rec.impact_review_date else None,
         "my_agency": agency_scope(request.user),
         **pages.context("recommendation", request, recommendation=rec),
     }

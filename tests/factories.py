@@ -257,3 +257,15 @@ def make_repeat(recommendation=None, earlier=None, user=None, decision="confirme
             similarity=0.7,
             decided_by=user or make_user("business_manager"),
         )
+
+
+def make_impact_judgement(recommendation=None, user=None, judgement="partly"):
+    from recommendations.models import ImpactJudgement
+
+    with setup_changes():
+        return ImpactJudgement.objects.create(
+            recommendation=recommendation or make_recommendation(),
+            judgement=judgement,
+            narrative="An invented audit found it in 30 of 40 records.",
+            judged_by=user or make_user("business_manager"),
+        )

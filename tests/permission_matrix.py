@@ -150,6 +150,15 @@ MATRIX = {
         "recommendation",
         {"GET": MANAGER_ONLY, "POST": MANAGER_ACTION},
     ),
+    "recommendations:outcome_change": (
+        "recommendation",
+        {"GET": MANAGER_ONLY, "POST": MANAGER_FORM},
+    ),
+    # The matrix's recommendation is not signed off: back to its page.
+    "recommendations:impact_judge": (
+        "recommendation",
+        {"GET": MANAGER_ACTION, "POST": MANAGER_ACTION},
+    ),
     "recommendations:response_change": (
         "recommendation",
         {"GET": MANAGER_ONLY, "POST": MANAGER_FORM},

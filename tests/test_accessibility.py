@@ -233,6 +233,12 @@ PAGES = {
         ),
         ("A response", goto("recommendations:response_change", "rec")),
         ("Repeats across reviews", goto("recommendations:repeat_check", "rec")),
+        ("Intended outcome", goto("recommendations:outcome_change", "rec")),
+        ("Judge the impact", goto("recommendations:impact_judge", "signed_rec")),
+        (
+            "Judge the impact, empty",
+            then_submit(goto("recommendations:impact_judge", "signed_rec"), "Record the judgement"),
+        ),
         ("People", goto("people:people")),
         ("People, filtered", goto("people:people", query="?role=agency_user&state=on")),
         ("A person", goto("people:person", "person")),
@@ -416,6 +422,7 @@ def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_u
         "other_agency": other.pk,
         "held": held.pk,
         "assured_rec": recs[3].pk,
+        "signed_rec": _signed_off(recs[4], manager).pk,
         "snapshot": frozen.pk,
         "request": request.pk,
         "person": agency_a_user.pk,
@@ -432,6 +439,16 @@ def states(w6, agency_a, agency_b, manager, executive, agency_a_user, agency_b_u
             "unverified": _with_app(factories.make_user("business_manager", username="half")),
         },
     }
+
+
+def _signed_off(rec, manager):
+    """A recommendation signed off a year ago: its impact review is due."""
+    with factories.setup_changes():
+        rec.rating, rec.rating_rationale = "complete", "Signed off."
+        rec.impact_review_date = datetime.date.today() - datetime.timedelta(days=1)
+        rec.save()
+    factories.make_sign_off(rec, manager)
+    return rec
 
 
 def _with_app(user):

@@ -7,6 +7,7 @@ from django.db import transaction
 from evidence.models import AssuranceRequest, ProgressUpdate, Submission, SubmissionFile
 from recommendations.models import (
     Action,
+    ImpactJudgement,
     RatingDefinition,
     Recommendation,
     Repeat,
@@ -34,6 +35,7 @@ TRACKED = {
     SignOff: (factories.make_sign_off, "note", "Corrected note"),
     ProgressUpdate: (factories.make_progress, "text", "Training delivered in March."),
     Repeat: (factories.make_repeat, "decision", "dismissed"),
+    ImpactJudgement: (factories.make_impact_judgement, "narrative", "A corrected narrative."),
 }
 
 

@@ -7,12 +7,21 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import CharField, Count, Exists, F, OuterRef, Value
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Value,
+)
 from django.urls import reverse
 from django.utils import timezone
 
 from evidence.models import AssuranceRequest, Notification, Submission, SubmissionFile
-from recommendations.models import Action, Recommendation, SignOff
+from recommendations.models import Action, ImpactJudgement, Recommendation, SignOff
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
 
@@ -93,12 +102,30 @@ def _manager(user, today):
             recs.needing_sign_off(),
         ),
         (
+            "impact_due",
+            "impact reviews due",
+            reverse("reporting:dashboard") + "#impact-due",
+            impact_reviews_due(recs, today),
+        ),
+        (
             "overdue",
             "recommendations overdue",
             reverse("reporting:dashboard") + "?overdue=on#recommendations",
             recs.filter(Recommendation.overdue_q()),
         ),
     ]
+
+
+def impact_reviews_due(recs, today):
+    """Signed-off recommendations at or past their impact review date with no
+    impact judgement since they were signed off (the review date is
+    IMPACT_REVIEW_MONTHS after the sign-off)."""
+    since = ExpressionWrapper(
+        OuterRef("impact_review_date") - timedelta(days=31 * settings.IMPACT_REVIEW_MONTHS),
+        output_field=DateField(),
+    )
+    judged = ImpactJudgement.objects.filter(recommendation=OuterRef("pk"), judged_on__gte=since)
+    return recs.filter(impact_review_date__lte=today).exclude(Exists(judged))
 
 
 def _agency_user(user, today):

@@ -14,7 +14,13 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from evidence.models import ProgressUpdate
-from recommendations.models import NEEDS_SIGNING_OFF_AGAIN, Action, Recommendation, SignOff
+from recommendations.models import (
+    NEEDS_SIGNING_OFF_AGAIN,
+    Action,
+    ImpactJudgement,
+    Recommendation,
+    SignOff,
+)
 from scr_tracker.reporting import dashboard
 from scr_tracker.reporting.models import BoardPack, BoardPackReview
 
@@ -33,6 +39,11 @@ def frozen_rows(reviews):
     latest = ProgressUpdate.objects.latest_per_action(
         Action.objects.filter(recommendation__review__in=reviews)
     )
+    impact = {}
+    for judged in ImpactJudgement.objects.filter(recommendation__review__in=reviews).order_by(
+        "recommendation", "-judged_on", "-pk"
+    ):
+        impact.setdefault(judged.recommendation_id, judged.get_judgement_display())
     rows = []
     for rec in recs:
         rows.append(
@@ -50,6 +61,7 @@ def frozen_rows(reviews):
                 "accepted": rec.evidence_accepted,
                 "awaiting": rec.evidence_awaiting,
                 "sign_off": rec.sign_off_state,
+                "impact": impact.get(rec.pk, ""),
                 "actions": [
                     {
                         "agency": action.agency.name,

@@ -107,6 +107,13 @@ def dashboard_page(request):
         "waiting": waiting,
         "partner_waiting": partner_waiting,
         "waiting_count": waiting_count,
+        "impact_due": list(
+            attention.impact_reviews_due(recs, timezone.localdate())
+            .select_related("review")
+            .order_by("impact_review_date", "pk")[:20]
+        )
+        if can(user, "sign_off")
+        else [],
         "since": since,
         "last_pack": last_pack if not filters.get("since") else None,
         "changes": dashboard.changes_since(user, recs, since),
