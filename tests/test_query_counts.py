@@ -195,3 +195,22 @@ def test_the_board_report_is_a_fixed_number_of_queries(
     latest = factories.make_board_pack(w6, manager, board_date=datetime.date(2026, 3, 1))
     url = reverse("reporting:board_pack", args=[latest.pk])
     _count(client, url, django_assert_num_queries, 7)
+
+
+# As the executive's, with the manager's "Needs your attention" list (still
+# one query) and the impact reviews due.
+MANAGER_DASHBOARD_QUERIES = DASHBOARD_QUERIES + 1
+
+
+def test_the_managers_dashboard_is_a_fixed_number_of_queries(
+    w6, manager, agency_a, agency_b, agency_a_user, agency_b_user, django_assert_num_queries
+):
+    client = Client()
+    sign_in(client, manager)
+    url = reverse("reporting:dashboard")
+    agencies, users = [agency_a, agency_b], [agency_a_user, agency_b_user]
+    _grow(w6, agencies, users, 1)
+    client.get(url)
+    _count(client, url, django_assert_num_queries, MANAGER_DASHBOARD_QUERIES)
+    _grow(w6, agencies, users, 2)
+    _count(client, url, django_assert_num_queries, MANAGER_DASHBOARD_QUERIES)
