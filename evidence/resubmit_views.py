@@ -9,8 +9,8 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 
 from evidence.forms import ResubmissionForm
-from evidence.models import Submission, evidence_storage
-from evidence.views import _get_submission, evidence_arrived, store_files
+from evidence.models import Submission
+from evidence.views import _get_submission, deleted_if_it_fails, evidence_arrived, store_files
 from scr_tracker.accounts.capabilities import requires
 from scr_tracker.audit import changes_by
 
@@ -48,27 +48,18 @@ def send_again(request, pk):
 
 
 def _save(user, pk, form) -> bool:
-    stored = []
-    try:
-        with transaction.atomic(), changes_by(user, SENT_AGAIN):
-            submission = Submission.objects.select_for_update().get(pk=pk)
-            if submission.state != Submission.State.RETURNED:
-                return False
-            submission.version += 1
-            submission.summary = form.cleaned_data["summary"]
-            submission.impact = form.cleaned_data["impact"]
-            submission.state = Submission.State.SUBMITTED
-            # The review was of the returned version: it stays in the history.
-            submission.reviewed_by, submission.reviewed_at, submission.reviewer_note = (
-                None,
-                None,
-                "",
-            )
-            submission.save()
-            store_files(submission, form.checked_files, stored)
-            evidence_arrived(submission, form.checked_files, user)
-    except BaseException:
-        for name in stored:
-            evidence_storage().delete(name)
-        raise
+    with deleted_if_it_fails() as stored, transaction.atomic(), changes_by(user, SENT_AGAIN):
+        submission = Submission.objects.select_for_update().get(pk=pk)
+        if submission.state != Submission.State.RETURNED:
+            return False
+        submission.version += 1
+        submission.summary = form.cleaned_data["summary"]
+        submission.impact = form.cleaned_data["impact"]
+        submission.state = Submission.State.SUBMITTED
+        # The review was of the returned version: it stays in the history.
+        submission.reviewed_by = submission.reviewed_at = None
+        submission.reviewer_note = ""
+        submission.save()
+        store_files(submission, form.checked_files, stored)
+        evidence_arrived(submission, form.checked_files, user)
     return True

@@ -2,6 +2,8 @@
 is 404 (existence is not revealed); inside it without the right is 403. Every
 read and every denial is written to the access log (never any content)."""
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -272,27 +274,35 @@ def _save_submission(user, form):
     under the lock, so the same file sent twice at once (a double click) is
     stored once: the second request waits, then finds the first's file and
     gets the form back with that error (None is returned)."""
-    stored = []
     action = form.cleaned_data["action"]
+    reason = "Evidence submitted by the agency"
+    with deleted_if_it_fails() as stored, transaction.atomic(), changes_by(user, reason):
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        if form.refuse_repeats(action):
+            return None
+        submission = Submission.objects.create(
+            action=action,
+            agency=form.agency,
+            submitted_by=user,
+            summary=form.cleaned_data["summary"],
+            impact=form.cleaned_data["impact"],
+        )
+        store_files(submission, form.checked_files, stored)
+        evidence_arrived(submission, form.checked_files, user)
+    return submission
+
+
+@contextmanager
+def deleted_if_it_fails():
+    """A list for the names of files stored in a transaction; if anything
+    fails, they are deleted again (nothing stored without its rows)."""
+    stored = []
     try:
-        with transaction.atomic(), changes_by(user, "Evidence submitted by the agency"):
-            action = Action.objects.select_for_update().get(pk=action.pk)
-            if form.refuse_repeats(action):
-                return None
-            submission = Submission.objects.create(
-                action=action,
-                agency=form.agency,
-                submitted_by=user,
-                summary=form.cleaned_data["summary"],
-                impact=form.cleaned_data["impact"],
-            )
-            store_files(submission, form.checked_files, stored)
-            evidence_arrived(submission, form.checked_files, user)
+        yield stored
     except BaseException:
         for name in stored:
             evidence_storage().delete(name)
         raise
-    return submission
 
 
 def store_files(submission, checked_files, stored):

@@ -309,7 +309,38 @@ class ReviewForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
         )
 
 
-class NewRecommendationForm(GuardedFormMixin, forms.ModelForm):
+RESPONSE_LABELS = {
+    "response": "The partnership's response",
+    "response_reason": "Why it was not fully accepted",
+}
+RESPONSE_WIDGETS = {
+    "response": forms.RadioSelect,
+    "response_reason": forms.Textarea(attrs={"rows": 3}),
+}
+
+
+class ResponseFieldsMixin:
+    """The partnership's response, required, with a reason unless accepted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        response = self.fields["response"]
+        response.choices = Recommendation.Response.choices
+        response.required = True
+        response.error_messages["required"] = "Choose the partnership's response."
+        self.fields["response_reason"].help_text = "Required unless it was accepted."
+
+    def clean(self):
+        cleaned = super().clean()
+        response = cleaned.get("response")
+        missing = not (cleaned.get("response_reason") or "").strip()
+        if response and response != Recommendation.Response.ACCEPTED and missing:
+            label = Recommendation.Response(response).label.lower()
+            self.add_error("response_reason", f"Say why the recommendation was {label}.")
+        return cleaned
+
+
+class NewRecommendationForm(ResponseFieldsMixin, GuardedFormMixin, forms.ModelForm):
     """A published recommendation added by hand, with the partnership's response."""
 
     class Meta:
@@ -319,22 +350,13 @@ class NewRecommendationForm(GuardedFormMixin, forms.ModelForm):
             "number": "Number",
             "short_title": "Short title",
             "text": "The published recommendation, word for word",
-            "response": "The partnership's response",
-            "response_reason": "Why it was not fully accepted",
+            **RESPONSE_LABELS,
         }
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 6}),
-            "response": forms.RadioSelect,
-            "response_reason": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 6}), **RESPONSE_WIDGETS}
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.review = review
-        self.fields["response"].choices = Recommendation.Response.choices
-        self.fields["response"].required = True
-        self.fields["response"].error_messages["required"] = "Choose the partnership's response."
-        self.fields["response_reason"].help_text = "Required unless it was accepted."
         self.review = review
 
     def clean_number(self):
@@ -346,43 +368,15 @@ class NewRecommendationForm(GuardedFormMixin, forms.ModelForm):
             )
         return number
 
-    def clean(self):
-        return _reason_unless_accepted(self, super().clean())
 
-
-class ResponseForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
+class ResponseForm(ResponseFieldsMixin, GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
     """The partnership's response to a recommendation, and why when not accepted."""
 
     class Meta:
         model = Recommendation
         fields = ["response", "response_reason"]
-        labels = {
-            "response": "The partnership's response",
-            "response_reason": "Why it was not fully accepted",
-        }
-        widgets = {
-            "response": forms.RadioSelect,
-            "response_reason": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["response"].choices = Recommendation.Response.choices
-        self.fields["response"].required = True
-        self.fields["response"].error_messages["required"] = "Choose the partnership's response."
-        self.fields["response_reason"].help_text = "Required unless it was accepted."
-
-    def clean(self):
-        return _reason_unless_accepted(self, super().clean())
-
-
-def _reason_unless_accepted(form, cleaned):
-    response = cleaned.get("response")
-    missing = not (cleaned.get("response_reason") or "").strip()
-    if response and response != Recommendation.Response.ACCEPTED and missing:
-        label = Recommendation.Response(response).label.lower()
-        form.add_error("response_reason", f"Say why the recommendation was {label}.")
-    return cleaned
+        labels = RESPONSE_LABELS
+        widgets = RESPONSE_WIDGETS
 
 
 class OutcomeForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 
 from recommendations.forms import ImpactForm, OutcomeForm
-from recommendations.models import Impact, ImpactJudgement, SignOff
+from recommendations.models import Impact, SignOff
 from recommendations.views import _get_recommendation, edit_recommendation
 from scr_tracker.accounts.capabilities import requires
 from scr_tracker.audit import changes_by
@@ -60,7 +60,3 @@ def impact_judge(request, pk):
     ctx = {"recommendation": rec, "form": form, "latest": rec.impact_judgements.first()}
     status = 400 if form.errors else 200
     return render(request, "recommendations/impact_form.html", ctx, status=status)
-
-
-def latest_judgement(rec):
-    return ImpactJudgement.objects.filter(recommendation=rec).select_related("judged_by").first()
