@@ -5,8 +5,7 @@ history; confirmed repeats show on both recommendations' pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -61,7 +60,7 @@ def _decide(request, rec):
             earlier=earlier,
             defaults={
                 "decision": decision,
-                "similarity": _similarity(rec, earlier),
+                "similarity": repeats.similarity(rec, earlier),
                 "decided_by": request.user,
                 "decided_at": timezone.now(),
             },
@@ -69,16 +68,3 @@ def _decide(request, rec):
     verdict = "repeats" if decision == Repeat.Decision.CONFIRMED else "does not repeat"
     messages.success(request, f"Recorded: {rec} {verdict} {earlier}.")
     return redirect("recommendations:repeat_check", pk=rec.pk)
-
-
-def _similarity(rec, earlier) -> float:
-    if connection.vendor == "postgresql":
-        found = (
-            Recommendation.objects.filter(pk=earlier.pk)
-            .annotate(similarity=TrigramSimilarity("text", rec.text))
-            .values_list("similarity", flat=True)
-            .first()
-        )
-        return float(found or 0)
-    mine, theirs = repeats._words(rec.text), repeats._words(earlier.text)
-    return len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0

@@ -44,15 +44,34 @@ def suggestions(rec, user, limit=SUGGESTED):
                 .order_by("-similarity", "pk")[:limit]
             )
         return [(other, other.similarity) for other in found]
-    mine = _words(rec.text)
     scored = []
     for other in others.only("pk", "text", "number", "short_title", "review__reference"):
-        theirs = _words(other.text)
-        score = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0
+        score = word_overlap(rec.text, other.text)
         if score >= THRESHOLD / 2:
             scored.append((other, score))
     scored.sort(key=lambda pair: (-pair[1], pair[0].pk))
     return scored[:limit]
+
+
+def similarity(rec, other) -> float:
+    """How alike two recommendations' texts are, by the same measure as the
+    suggestions (kept with a person's decision)."""
+    if exact():
+        found = (
+            Recommendation.objects.filter(pk=other.pk)
+            .annotate(similarity=TrigramSimilarity("text", rec.text))
+            .values_list("similarity", flat=True)
+            .first()
+        )
+        return float(found or 0)
+    return word_overlap(rec.text, other.text)
+
+
+def word_overlap(one, other) -> float:
+    """The share of distinct words of three letters or more two texts have in
+    common (SQLite's measure)."""
+    mine, theirs = _words(one), _words(other)
+    return len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
 
 
 def _words(text):
