@@ -3,11 +3,13 @@ action, a business manager challenges it, each is told; the thread is scoped
 like the action's evidence, guarded, kept in history, and its latest update
 shows on the recommendation page and in the board pack."""
 
+import io
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from evidence.models import Notification, ProgressUpdate
 from scr_tracker.reporting import board
@@ -134,3 +136,10 @@ def test_the_latest_update_shows_on_the_recommendation_page_and_in_the_board_pac
     shown = thread["clients"]["manager"].get(reverse("reporting:board_pack", args=[pack.pk]))
     actions_cell = rows_by(shown.content.decode(), "data-recommendation")[str(thread["rec"].pk)][4]
     assert f"Latest update ({day}): {UPDATE}" in actions_cell
+    # The pack's Excel copy says the same in its Actions cell.
+    xlsx = thread["clients"]["manager"].get(reverse("reporting:board_pack_xlsx", args=[pack.pk]))
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == 2)
+    cell = row[header.index("Actions (agency: state, due date)")]
+    assert "Agency A (test): " in cell and f". Latest update ({day}): {UPDATE}" in cell
