@@ -6,9 +6,11 @@ from recommendations.models import (
     ImpactJudgement,
     RatingDefinition,
     Recommendation,
+    RecommendationTheme,
     Repeat,
     Review,
     SignOff,
+    Theme,
 )
 from scr_tracker.admin import AuditedAdmin, ReadOnlyAuditedAdmin
 
@@ -66,6 +68,21 @@ class RepeatAdmin(ReadOnlyAuditedAdmin):
 
     list_display = ["__str__", "decision", "similarity", "decided_by", "decided_at"]
     list_select_related = ["recommendation__review", "earlier__review", "decided_by"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(ReadOnlyAuditedAdmin):
+    """Themes are kept in the tracker (Manage → Themes)."""
+
+    list_display = ["name", "version"]
+
+
+@admin.register(RecommendationTheme)
+class RecommendationThemeAdmin(ReadOnlyAuditedAdmin):
+    """Themes are given on a recommendation's page."""
+
+    list_display = ["__str__", "added_by", "added_at"]
+    list_select_related = ["recommendation__review", "theme", "added_by"]
 
 
 @admin.register(ImpactJudgement)

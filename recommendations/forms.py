@@ -13,6 +13,7 @@ from recommendations.models import (
     RatingDefinition,
     Recommendation,
     Review,
+    Theme,
 )
 from scr_tracker.accounts.models import Agency
 from scr_tracker.govuk import GovukDateField, PastDateConfirmation
@@ -354,10 +355,21 @@ class NewRecommendationForm(ResponseFieldsMixin, GuardedFormMixin, forms.ModelFo
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 6}), **RESPONSE_WIDGETS}
 
+    themes = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Themes (optional)",
+        help_text="The partnership's themes this recommendation is about.",
+        error_messages={"invalid_choice": "Choose themes from the list."},
+    )
+
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.review = review
         self.review = review
+        if not Theme.objects.exists():
+            del self.fields["themes"]
 
     def clean_number(self):
         number = self.cleaned_data["number"]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from recommendations.grants import RecommendationGrant, ReviewGrant
@@ -329,6 +330,9 @@ class Recommendation(models.Model):
         blank=True, help_text="What should be different for children and families."
     )
     outcome_measure = models.TextField(blank=True, help_text="How the partnership will know.")
+    themes = models.ManyToManyField(
+        "Theme", through="RecommendationTheme", related_name="recommendations", blank=True
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -408,9 +412,12 @@ class Recommendation(models.Model):
         return Rating(self.rating).tag_class if self.rating else NOT_RATED_TAG_CLASS
 
     @staticmethod
-    def overdue_q():
-        """Past its target date and not complete."""
-        return Q(target_date__lt=timezone.localdate()) & ~Q(rating=Rating.COMPLETE)
+    def overdue_q(path=""):
+        """Past its target date and not complete (``path``: the way to the
+        recommendation from another model, e.g. "recommendation__")."""
+        return Q(**{f"{path}target_date__lt": timezone.localdate()}) & ~Q(
+            **{f"{path}rating": Rating.COMPLETE}
+        )
 
     @property
     def is_overdue(self) -> bool:
@@ -696,3 +703,58 @@ class ImpactJudgement(models.Model):
 
     def __str__(self):
         return f"{self.get_judgement_display()}: {self.recommendation}"
+
+
+class Theme(models.Model):
+    """One of the partnership's own themes ("information sharing",
+    "professional curiosity", "neglect"…): recommendations of every review
+    carry them, so the dashboard can group and filter across reviews."""
+
+    name = models.CharField(max_length=60, help_text="For example “Information sharing”.")
+    description = models.TextField(blank=True, help_text="What the theme covers (optional).")
+    version = models.PositiveIntegerField(default=1, help_text=VERSION_HELP)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="theme_name_unique",
+                violation_error_message="There is already a theme with that name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RecommendationTheme(models.Model):
+    """A theme a recommendation carries: who gave it, and when. Each one added
+    or taken away is a row of history (not a new version of the
+    recommendation: a theme is the partnership's filing, not what is signed
+    off)."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="theme_links"
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="links")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    history = AuditedHistory()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "theme"],
+                name="theme_once_per_recommendation",
+                violation_error_message="The recommendation already has that theme.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recommendation}: {self.theme}"

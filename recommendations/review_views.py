@@ -11,6 +11,7 @@ from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from recommendations import themes
 from recommendations.concurrency import versioned_edit
 from recommendations.forms import NewRecommendationForm, ResponseForm, ReviewForm
 from recommendations.models import Recommendation, Review
@@ -100,6 +101,8 @@ def recommendation_add(request, pk):
             rec = form.save(commit=False)
             rec.updated_by = request.user
             rec.save()
+            if form.cleaned_data.get("themes"):
+                themes.change_themes(rec, request.user, add=form.cleaned_data["themes"])
         messages.success(
             request,
             f"Recommendation {rec.number} was added to {review.reference}. Check whether it "

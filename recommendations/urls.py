@@ -8,6 +8,7 @@ from recommendations import (
     repeat_views,
     review_views,
     sign_off_views,
+    theme_views,
     views,
 )
 
@@ -39,6 +40,10 @@ urlpatterns = [
     path("<int:pk>/repeats/", repeat_views.repeat_check, name="repeat_check"),
     path("<int:pk>/outcome/", outcome_views.outcome_change, name="outcome_change"),
     path("<int:pk>/impact/", outcome_views.impact_judge, name="impact_judge"),
+    path("themes/", theme_views.theme_list, name="theme_list"),
+    path("themes/new/", theme_views.theme_create, name="theme_create"),
+    path("themes/<int:pk>/", theme_views.theme_edit, name="theme_edit"),
+    path("<int:pk>/themes/", theme_views.recommendation_themes, name="recommendation_themes"),
     path("reviews/<int:pk>/ratings/", ratings_views.review_ratings, name="review_ratings"),
     path("reviews/access/", access_views.reviews, name="reviews_access"),
     path("reviews/<int:pk>/access/", access_views.review_access, name="review_access"),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from recommendations import access, pages, repeats, signals
+from recommendations import access, pages, repeats, signals, themes
 from recommendations.concurrency import versioned_edit
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import (
@@ -114,6 +114,7 @@ def recommendation_detail(request, pk):
         "may_rate": can(request.user, "rate", rec),
         "may_assign_actions": can(request.user, "assign_actions", rec),
         "repeats": repeats.confirmed(rec, request.user),
+        "themes": themes.carried_by(rec),
         "impact": rec.impact_judgements.first() if rec.impact_review_date else None,
         "my_agency": agency_scope(request.user),
         **pages.context("recommendation", request, recommendation=rec),

@@ -50,6 +50,11 @@ MANAGE = [
         "recommendations:review_list",
         "Add a review, its recommendations and the partnership's responses.",
     ),
+    (
+        "Themes",
+        "recommendations:theme_list",
+        "The partnership's themes, such as information sharing, given to recommendations.",
+    ),
     ("People", "people:people", "Invite people, change their role or agency, switch accounts off."),
     (
         "Agencies",

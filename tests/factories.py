@@ -269,3 +269,24 @@ def make_impact_judgement(recommendation=None, user=None, judgement="partly"):
             narrative="An invented audit found it in 30 of 40 records.",
             judged_by=user or make_user("business_manager"),
         )
+
+
+def make_theme(name=None):
+    from recommendations.models import Theme
+
+    with setup_changes():
+        return Theme.objects.create(name=name or f"Invented theme {next(_theme_numbers)}")
+
+
+_theme_numbers = itertools.count(1)
+
+
+def make_theme_link(recommendation=None, theme=None, user=None):
+    from recommendations.models import RecommendationTheme
+
+    with setup_changes():
+        return RecommendationTheme.objects.create(
+            recommendation=recommendation or make_recommendation(),
+            theme=theme or make_theme(),
+            added_by=user or make_user("business_manager"),
+        )

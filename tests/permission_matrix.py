@@ -163,6 +163,15 @@ MATRIX = {
         "recommendation",
         {"GET": MANAGER_ONLY, "POST": MANAGER_FORM},
     ),
+    # The partnership's themes: business managers (capability manage_reviews).
+    "recommendations:theme_list": (None, {"GET": MANAGER_ONLY, "POST": NOT_ALLOWED}),
+    "recommendations:theme_create": (None, {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    "recommendations:theme_edit": ("theme", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
+    # A POST with nothing ticked or shown changes nothing: back to the page.
+    "recommendations:recommendation_themes": (
+        "recommendation",
+        {"GET": MANAGER_ONLY, "POST": MANAGER_ACTION},
+    ),
     # Rate before the board: every rating of one review (role capability "rate").
     "recommendations:review_ratings": ("review", {"GET": MANAGER_ONLY, "POST": MANAGER_FORM}),
     "recommendations:my_actions": (

@@ -18,6 +18,7 @@ from evidence.notification_views import EmailsForm
 from recommendations.concurrency import VersionedFormMixin
 from recommendations.forms import ActionForm, RatingDefinitionForm, RatingForm, TargetDateForm
 from recommendations.models import Action
+from recommendations.theme_forms import RecommendationThemesForm, ThemeForm
 from scr_tracker.accounts.people_forms import (
     AccountStateForm,
     AgencyForm,
@@ -83,6 +84,7 @@ def test_every_project_form_runs_the_guard():
         EmailsForm,  # a choice of two
         PastDateConfirmation,  # a tick box, part of guarded forms
         ListFilter,  # the lists' filters: choices and dates
+        RecommendationThemesForm,  # tick boxes of the partnership's themes
     }
 
 
@@ -143,6 +145,8 @@ def form_cases(agency):
         ),
         (ReviewDecisionForm, "note", {"decision": "returned", "note": "Send more."}),
         (FileDecisionForm, "note", {"decision": "release", "note": "Checked."}),
+        (lambda d: ThemeForm(d), "name", {"name": "Invented theme"}),
+        (lambda d: ThemeForm(d), "description", {"name": "Invented", "description": "Who shares."}),
         (lambda d: SubmissionForm(d, user=officer), "summary", submission),
         (lambda d: SubmissionForm(d, user=officer), "impact", submission),
         (RestrictedDocumentForm, "label", {"label": "Final report"}),

@@ -1,5 +1,7 @@
 """Every change to a tracked model writes one history row with who and why."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core import serializers
 from django.db import transaction
@@ -10,9 +12,11 @@ from recommendations.models import (
     ImpactJudgement,
     RatingDefinition,
     Recommendation,
+    RecommendationTheme,
     Repeat,
     Review,
     SignOff,
+    Theme,
 )
 from scr_tracker.accounts.models import Agency, User
 from scr_tracker.audit import SYSTEM_USERNAME, MissingAuditContext, changes_by
@@ -36,6 +40,12 @@ TRACKED = {
     ProgressUpdate: (factories.make_progress, "text", "Training delivered in March."),
     Repeat: (factories.make_repeat, "decision", "dismissed"),
     ImpactJudgement: (factories.make_impact_judgement, "narrative", "A corrected narrative."),
+    Theme: (factories.make_theme, "description", "Who shares what, and when."),
+    RecommendationTheme: (
+        factories.make_theme_link,
+        "added_at",
+        datetime(2026, 1, 5, 9, 30, tzinfo=UTC),
+    ),
 }
 
 

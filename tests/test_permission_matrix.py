@@ -183,6 +183,7 @@ def _build_world(storage):
         "sessions": sessions,
         "recommendation": rec_b.pk,
         "review": review.pk,
+        "theme": factories.make_theme_link(rec_b).theme_id,
         "action": action_b.pk,
         "request": factories.make_request(action_b, users["manager"]).pk,
         "snapshot": factories.make_board_pack(review, users["manager"]).pk,

@@ -8,6 +8,7 @@ counting (``sign_in``)."""
 
 import datetime
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -88,15 +89,16 @@ def _count(client, url, django_assert_num_queries, expected):
 # overdue, escalated requests (count and list), ready for sign-off, needing it
 # again, what changed (one query with its recommendations and people), new
 # evidence, the trend (the kept month-end counts: which are kept, their sums,
-# and this month's live counts), rating definitions, the filter form's choices;
-# then the session refresh (three). Every count and tally is computed in the
+# and this month's live counts), rating definitions, the filter form's choices
+# (and its themes), the figures per theme (one grouped query); then the
+# session refresh (three). Every count and tally is computed in the
 # database: none of these returns more than a page of rows.
-DASHBOARD_QUERIES = 25
+DASHBOARD_QUERIES = 27
 # session, user (with their role), then: the recommendation, its actions, its
 # evidence, its actions' progress (latest update and thread length), its
-# confirmed repeats, its history, its actions' history, its lead officers,
+# confirmed repeats, its themes, its history, its actions' history, its lead officers,
 # rating definitions; then the session refresh.
-RECOMMENDATION_QUERIES = 14
+RECOMMENDATION_QUERIES = 15
 
 
 def test_the_dashboard_is_a_fixed_number_of_queries(
@@ -214,3 +216,50 @@ def test_the_managers_dashboard_is_a_fixed_number_of_queries(
     _count(client, url, django_assert_num_queries, MANAGER_DASHBOARD_QUERIES)
     _grow(w6, agencies, users, 2)
     _count(client, url, django_assert_num_queries, MANAGER_DASHBOARD_QUERIES)
+
+
+def _more_reviews(manager, earlier, rounds):
+    """More reviews, recommendations, themes, repeats and words to find."""
+    for _ in range(rounds):
+        review = factories.make_review()
+        theme = factories.make_theme()
+        for number in (1, 2):
+            rec = factories.make_recommendation(
+                review=review, number=number, text="Invented supervision of practitioners."
+            )
+            factories.make_theme_link(rec, theme, manager)
+            action = factories.make_action(recommendation=rec)
+            factories.make_progress(action, text="Supervision audit booked.")
+        factories.make_repeat(rec, earlier, manager)
+
+
+# route, its argument, queries: the pages of many reviews side by side, each
+# a fixed number of queries whatever the number of reviews, themes and
+# repeats (session, user and attention, then the page's own: the reviews with
+# their counts; a review and its recommendations; the suggestions, the
+# decisions kept and the confirmed repeats; the themes with their counts; the
+# recommendation, its themes and the list to tick; each searched kind's
+# ranked page and count).
+MANY_REVIEWS_PAGES = [
+    ("recommendations:review_list", None, 5),
+    ("recommendations:review_detail", "review", 6),
+    ("recommendations:repeat_check", "rec", 11),
+    ("recommendations:theme_list", None, 5),
+    ("recommendations:recommendation_themes", "rec", 8),
+    ("search", None, 16),
+]
+
+
+@pytest.mark.parametrize("route, argument, expected", MANY_REVIEWS_PAGES)
+def test_the_pages_of_many_reviews_are_a_fixed_number_of_queries(
+    w6, manager, django_assert_num_queries, route, argument, expected
+):
+    client = Client()
+    sign_in(client, manager)
+    rec = w6.recommendations.get(number=1)
+    args = {"review": [w6.pk], "rec": [rec.pk], None: []}[argument]
+    url = reverse(route, args=args) + ("?q=supervision" if route == "search" else "")
+    _more_reviews(manager, rec, 1)
+    _count(client, url, django_assert_num_queries, expected)
+    _more_reviews(manager, rec, 3)
+    _count(client, url, django_assert_num_queries, expected)

@@ -27,6 +27,7 @@ GUARDED = {
         "outcome_measure",
     ],
     "recommendations.ImpactJudgement": ["narrative"],
+    "recommendations.Theme": ["name", "description"],
     "recommendations.RatingDefinition": ["definition"],
     "recommendations.Action": ["description", "assurance_reason"],
     "evidence.Submission": ["summary", "impact", "reviewer_note"],

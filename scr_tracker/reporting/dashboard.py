@@ -22,6 +22,7 @@ from recommendations.models import (
     Action,
     Rating,
     Recommendation,
+    RecommendationTheme,
     Review,
 )
 from scr_tracker.accounts.models import User
@@ -60,6 +61,14 @@ def in_scope(user, filters, *, ignore=()):
     if filters.get("agency"):
         recs = recs.filter(
             Exists(Action.objects.filter(recommendation=OuterRef("pk"), agency=filters["agency"]))
+        )
+    if filters.get("theme") and "theme" not in ignore:
+        recs = recs.filter(
+            Exists(
+                RecommendationTheme.objects.filter(
+                    recommendation=OuterRef("pk"), theme=filters["theme"]
+                )
+            )
         )
     if filters.get("overdue") and "overdue" not in ignore:
         recs = recs.filter(Recommendation.overdue_q())

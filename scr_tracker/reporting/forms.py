@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from recommendations.models import Rating, Review
+from recommendations.models import Rating, Review, Theme
 from scr_tracker.accounts.models import Agency
 from scr_tracker.govuk import GovukDateField, PastDateConfirmation
 from scr_tracker.intake.forms import GuardedFormMixin
@@ -28,6 +28,12 @@ class DashboardFilterForm(forms.Form):
         empty_label="All agencies",
         label="Agency with an action",
         error_messages={"invalid_choice": "Choose an agency from the list."},
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.all(),
+        required=False,
+        empty_label="All themes",
+        error_messages={"invalid_choice": "Choose a theme from the list."},
     )
     overdue = forms.BooleanField(required=False, label="Only overdue recommendations")
     since = forms.DateField(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from evidence import access_log
 from evidence.models import AccessLog, AssuranceRequest
+from recommendations import themes
 from recommendations.models import RatingDefinition, Recommendation, Review
 from scr_tracker.accounts.capabilities import can, require
 from scr_tracker.accounts.roles import agency_scope, role_of
@@ -27,7 +28,7 @@ from scr_tracker.reporting.models import BoardPack, BoardPackReview
 
 PER_PAGE = 50
 FALLBACK_SINCE_DAYS = 30
-FILTERS = ("review", "rating", "agency", "overdue")
+FILTERS = ("review", "rating", "agency", "theme", "overdue")
 
 
 def _query(request, **changes):
@@ -93,6 +94,11 @@ def dashboard_page(request):
     ctx = {
         "form": form,
         "summaries": summaries if len(summaries) > 1 else [],
+        "themes": [
+            {**row, "query": _query(request, theme=str(row["theme"]))}
+            for row in themes.summaries(dashboard.in_scope(user, filters, ignore=("theme",)), user)
+        ],
+        "theme": filters.get("theme"),
         "review": review,
         "heading": review.reference if review else "all reviews",
         "page": page,
@@ -129,7 +135,7 @@ def dashboard_page(request):
 def _whole_reviews(user, filters, review, summaries):
     """The ids of the reviews whose every recommendation the table shows (so the
     trend can use the kept month-end counts), or None when it is filtered."""
-    if any(filters.get(name) for name in ("rating", "agency", "overdue")):
+    if any(filters.get(name) for name in ("rating", "agency", "theme", "overdue")):
         return None
     if not can(user, "view_dashboard"):
         return None
