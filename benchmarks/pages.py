@@ -24,6 +24,7 @@ scale: flat means streaming.
 import argparse
 import random
 import statistics
+import string
 import sys
 import time
 import tracemalloc
@@ -82,6 +83,7 @@ def run(scales):
         for name, path, *client in world.pages():
             measure(client[0] if client else world.client, name, path, scale)
         print(f"{'CSV peak Python memory':<34}{scale:>8}{'':>9}{'':>11}{csv_memory(world):>12}")
+        repeat_suggestions(world, scale)
         print()
 
 
@@ -115,6 +117,28 @@ def measure(client, name, path, scale):
     )
 
 
+def repeat_suggestions(world, scale):
+    """Each planted near-repeat's suggestions (server time of
+    repeats.suggestions), and how many of them name what it repeats."""
+    from recommendations import repeats
+    from recommendations.models import Recommendation
+
+    times, found = [], 0
+    for rec_pk, source_pk in world.planted:
+        rec = Recommendation.objects.get(pk=rec_pk)
+        start = time.perf_counter()
+        suggested = repeats.suggestions(rec, world.manager)
+        times.append((time.perf_counter() - start) * 1000)
+        found += source_pk in [other.pk for other, _ in suggested]
+    if times:
+        times.sort()
+        p95, median = times[int(len(times) * 0.95) - 1], statistics.median(times)
+        print(
+            f"{'suggestions, planted repeats':<34}{scale:>8}{'':>9}{median:>11.0f}"
+            f"  p95 {p95:.0f} ms; what each repeats suggested: {found} of {len(times)}"
+        )
+
+
 def csv_memory(world):
     tracemalloc.start()
     consume(world.client.get("/recommendations/export.csv"))
@@ -135,6 +159,8 @@ class World:
         from scr_tracker.audit import changes_by, system_user
 
         self.rng = random.Random(6)  # noqa: S311 (invented data)
+        self.texts = []  # (pk, text) of every recommendation made
+        self.planted = []  # (a near-repeat, the recommendation it repeats)
         self.system = system_user()
         with changes_by(self.system, "Benchmark data"):
             self.agencies = [
@@ -229,12 +255,16 @@ class World:
 
         rng, now, today = self.rng, timezone.now(), timezone.localdate()
         ratings = ["red", "amber", "green", ""]
+        texts = [self.invented_text() for _ in range(RECS_PER_REVIEW)]
+        source = rng.choice(self.texts) if self.texts else None
+        if source is not None:  # the review's last recommendation repeats an earlier one
+            texts[-1] = self.near_copy(source[1])
         recs = Recommendation.objects.bulk_create(
             Recommendation(
                 review=review,
                 number=number,
                 short_title=f"Invented recommendation {number}",
-                text=self.invented_text(),
+                text=texts[number - 1],
                 rating=(rating := rng.choice(ratings)),
                 rating_rationale="Invented rationale." if rating else "",
                 target_date=today + timedelta(days=rng.randint(-200, 400)),
@@ -243,6 +273,9 @@ class World:
             )
             for number in range(1, RECS_PER_REVIEW + 1)
         )
+        if source is not None:
+            self.planted.append((recs[-1].pk, source[0]))
+        self.texts.extend((rec.pk, rec.text) for rec in recs)
         actions = Action.objects.bulk_create(
             Action(
                 recommendation=rec,
@@ -336,7 +369,6 @@ class World:
             for k in range(100)
         )
 
-    SYLLABLES = "ar be ca de el fo ga hi in jo ke la mo ne or pa re sa te un va we yo za"
     COMMON = (
         "the partnership should ensure that all agencies and practitioners children families "
         "of to in with for is are be by on as at from their this review"
@@ -351,13 +383,21 @@ class World:
             rng = random.Random(11)  # noqa: S311 (invented text)
             words = set()
             while len(words) < 3000:
-                words.add("".join(rng.choices(self.SYLLABLES.split(), k=rng.randint(2, 4))))
+                words.add("".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 9))))
             self._vocabulary = sorted(words)
             self._weights = [1 / rank for rank in range(1, len(self._vocabulary) + 1)]
         common = self.rng.choices(self.COMMON.split(), k=12)
         rare = self.rng.choices(self._vocabulary, weights=self._weights, k=28)
         words = [w for pair in zip(common + common, rare, strict=False) for w in pair] + rare[12:]
         return f"The partnership should ensure that {' '.join(words)}."
+
+    def near_copy(self, text):
+        """``text`` with one word in five replaced: a recommendation that
+        repeats an earlier one, as inspectors find them."""
+        words = text.rstrip(".").split()
+        for index in self.rng.sample(range(5, len(words)), k=len(words) // 5):
+            words[index] = self.rng.choice(self._vocabulary)
+        return " ".join(words) + "."
 
     def add_history(self, model, objects, per_object, now):
         """History rows as simple-history writes them, spread over the last year;
@@ -399,6 +439,8 @@ class World:
     def one_rec(self):
         from recommendations.models import Recommendation
 
+        if self.planted:
+            return self.planted[-1][0]  # a near-repeat: its suggestions include what it repeats
         return Recommendation.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     @property

@@ -6,10 +6,12 @@ labelled set of invented pairs (printed, and held to a floor)."""
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from recommendations import repeats
-from recommendations.models import Repeat
+from recommendations.models import Recommendation, Repeat
+from scr_tracker.audit import system_user
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,53 @@ def test_suggestions_are_precise_on_a_labelled_set(labelled, manager, capsys, me
         )
     assert precision >= 0.8
     assert recall >= 0.8
+
+
+@pytest.fixture
+def analysed(labelled, monkeypatch):
+    """The labelled set among 300 unrelated recommendations (invented words),
+    with PostgreSQL's statistics gathered: the suggestions compare only
+    recommendations sharing a distinctive word."""
+    import random
+
+    rng = random.Random(3)  # noqa: S311 (invented words)
+    filler = factories.make_review("CSPR F1", title="Invented unrelated review")
+    words = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=7)) for _ in range(600)]
+    Recommendation.objects.bulk_create(
+        Recommendation(
+            review=filler,
+            number=n,
+            short_title=f"Unrelated {n}",
+            text="The partnership should ensure that " + " ".join(rng.sample(words, 12)),
+            updated_by=system_user(),
+        )
+        for n in range(1, 301)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Recommendation._meta.db_table}")
+    monkeypatch.setattr(repeats, "MIN_ROWS", 100)
+    return labelled
+
+
+@pytest.mark.postgres_only
+def test_distinctive_words_find_what_comparing_with_every_one_finds(analysed, manager):
+    old, new = analysed
+    for rec, pair in new:
+        words = repeats.distinctive_words(rec.text)
+        assert words, rec.text  # the quick way is taken
+        assert not {"partnership", "ensur", "should"} & set(words)
+        quick = repeats.suggestions(rec, manager)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(repeats, "distinctive_words", lambda text: [])
+            every = repeats.suggestions(rec, manager)
+        assert [(o.pk, round(s, 4)) for o, s in quick] == [(o.pk, round(s, 4)) for o, s in every]
+        assert bool(quick) == (pair is not None)
+
+
+@pytest.mark.postgres_only
+def test_without_statistics_every_recommendation_is_compared(labelled):
+    old, new = labelled
+    assert repeats.distinctive_words(new[0][0].text) == []  # fewer than MIN_ROWS
 
 
 def test_a_manager_confirms_a_repeat_and_both_pages_show_it(labelled, manager, manager_client):

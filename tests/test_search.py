@@ -129,3 +129,19 @@ def test_each_search_uses_its_gin_index(world, manager):
             cursor.execute("SET LOCAL enable_seqscan = off")
             plan = query.explain()
         assert f"search_{kind.key}_idx" in plan, (kind.key, plan)
+
+
+@pytest.mark.postgres_only
+def test_a_word_in_many_rows_ranks_only_the_newest_and_says_so(world, manager, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    for number in range(2, 5):
+        factories.make_recommendation(
+            world["review"], number, short_title=f"Later {number}", text=f"{WORD} again."
+        )
+    results, page = found(manager)
+    count, titles = results["recommendation"]
+    assert count == 4  # every match is counted
+    assert sorted(t.split(": ")[1] for t in titles) == ["Later 3", "Later 4"]  # the newest two
+    assert "Recommendations (4: the best of the newest 2 shown; add words to narrow it)" in (
+        re.sub(r"\s+", " ", page)
+    )

@@ -36,7 +36,7 @@ from scr_tracker.intake.guard import text_problems
 
 CONFIG = "english"
 SHOWN = 10  # results of each kind on the page
-CANDIDATES = 1000  # the newest matches ranked, when a word is in very many rows
+CANDIDATES = 500  # the newest matches ranked, when a word is in very many rows
 COUNTED = 1000  # counted up to; more is said as "more than 1,000"
 MAX_QUERY = 200
 _START, _STOP = "\x02", "\x03"
@@ -147,7 +147,8 @@ def find(kind, rows, words):
             )
             .order_by("-rank", "-pk")[:SHOWN]
         )
-        return matched[: COUNTED + 1].count(), [(row, _marked(row.extract)) for row in best]
+        count = matched.order_by()[: COUNTED + 1].count()  # counted unsorted
+        return count, [(row, _marked(row.extract)) for row in best]
     condition = Q()
     for term in words.split():
         condition &= Q(
@@ -219,6 +220,8 @@ def _groups(user, words):
                 "label": kind.label,
                 "count": count,
                 "more": count > COUNTED,
+                "newest_only": _on_postgresql() and count > CANDIDATES,
+                "ranked": CANDIDATES,
                 "results": [
                     {
                         "title": title_of(kind, row),
