@@ -9,6 +9,7 @@ counting (``sign_in``)."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -237,13 +238,16 @@ def _more_reviews(manager, earlier, rounds):
 # a fixed number of queries whatever the number of reviews, themes and
 # repeats (session, user and attention, then the page's own: the reviews with
 # their counts; a review and its recommendations; the suggestions, the
-# decisions kept and the confirmed repeats; the themes with their counts; the
+# decisions kept and the confirmed repeats, after reading the text's
+# distinctive words (on a table this small, none: the trigram threshold is
+# set, one query more than at scale); the themes with their counts; the
 # recommendation, its themes and the list to tick; each searched kind's
 # ranked page and count).
 MANY_REVIEWS_PAGES = [
     ("recommendations:review_list", None, 5),
     ("recommendations:review_detail", "review", 6),
-    ("recommendations:repeat_check", "rec", 11),
+    # On SQLite (the demo): no distinctive words, threshold or savepoint.
+    ("recommendations:repeat_check", "rec", {"postgresql": 12, "sqlite": 8}),
     ("recommendations:theme_list", None, 5),
     ("recommendations:recommendation_themes", "rec", 8),
     ("search", None, 16),
@@ -259,6 +263,8 @@ def test_the_pages_of_many_reviews_are_a_fixed_number_of_queries(
     rec = w6.recommendations.get(number=1)
     args = {"review": [w6.pk], "rec": [rec.pk], None: []}[argument]
     url = reverse(route, args=args) + ("?q=supervision" if route == "search" else "")
+    if isinstance(expected, dict):
+        expected = expected[connection.vendor]
     _more_reviews(manager, rec, 1)
     _count(client, url, django_assert_num_queries, expected)
     _more_reviews(manager, rec, 3)

@@ -124,3 +124,21 @@ def test_a_review_changed_by_someone_else_meanwhile_is_a_conflict(w6, manager_cl
     assert manager_client.post(url, data).status_code == 302
     assert Review.objects.get(pk=w6.pk).title == "A new title"
     assert Recommendation.objects.filter(review=w6).count() == 11
+
+
+def test_with_two_reviews_every_page_of_a_recommendation_names_its_review(w6, manager_client):
+    """Two recommendations numbered 1: each page's title and caption say
+    which review's it is."""
+    from tests import factories
+    from tests.html_cells import text
+
+    other = factories.make_recommendation(factories.make_review("CSPR N2"), 1)
+    for rec in (w6.recommendations.get(number=1), other):
+        named = f"{rec.review.reference} recommendation 1"
+        for route in ["rating_change", "target_date_change", "sign_off", "recommendation_detail"]:
+            page = manager_client.get(reverse(f"recommendations:{route}", args=[rec.pk]))
+            html = page.content.decode()
+            title = html.split("<title>")[1].split("</title>")[0]
+            assert named in title, (route, title)
+            caption = html.split('class="govuk-caption-l">')[1].split("</span>")[0]
+            assert text(caption).startswith(rec.review.reference), (route, caption)

@@ -63,7 +63,7 @@ def test_demo_data_gives_one_account_per_role_and_no_superuser(w6, settings):
 
 
 def test_demo_data_loads_twice_without_duplicates_or_overwriting(w6, settings, manager):
-    from recommendations.models import Action
+    from recommendations.models import Action, RecommendationTheme
     from scr_tracker.audit import changes_by
 
     settings.DEBUG = True
@@ -72,11 +72,18 @@ def test_demo_data_loads_twice_without_duplicates_or_overwriting(w6, settings, m
     with changes_by(manager, "Real rating"):
         rec.rating, rec.rating_rationale = "red", "Slipped"
         rec.save()
-    counts = (Action.objects.count(), User.objects.count())
+    counts = (Action.objects.count(), User.objects.count(), RecommendationTheme.objects.count())
     call_command("load_demo", stdout=io.StringIO())
     rec.refresh_from_db()
     assert rec.rating == "red"
-    assert (Action.objects.count(), User.objects.count()) == counts
+    assert (
+        Action.objects.count(),
+        User.objects.count(),
+        RecommendationTheme.objects.count(),
+    ) == counts
+    assert [t.name for t in w6.recommendations.get(number=5).themes.all()] == [
+        "Information sharing"
+    ]
 
 
 def test_demo_names_say_demo(w6, settings):

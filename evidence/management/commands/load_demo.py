@@ -65,6 +65,16 @@ def _second_factor(user):
     return b32encode(app.bin_key).decode(), codes
 
 
+# Demo only: the partnership keeps its own themes (Manage → Themes).
+DEMO_THEMES = {
+    "Supervision": [1],
+    "Child sexual abuse": [2, 3, 4],
+    "Information sharing": [5, 11],
+    "Neglect": [8],
+    "Escalation": [10],
+}
+
+
 class Command(BaseCommand):
     """Load demo agencies, one account per role, demo actions, ratings and evidence.
 
@@ -85,6 +95,7 @@ class Command(BaseCommand):
             agencies = self._agencies()
             passwords = self._accounts(agencies)
             self._actions_and_ratings(review, agencies)
+            self._themes(review)
         self.stdout.write("\nDemo accounts (demo data only; passwords change on every run):")
         self.stdout.write(f"  {'username':<16} {'password':<18} role")
         for username, password, role, agency, _ in passwords:
@@ -96,6 +107,17 @@ class Command(BaseCommand):
         )
         for username, _, _, _, (key, codes) in passwords:
             self.stdout.write(f"  {username:<16} key {key}   codes {' '.join(codes)}")
+
+    def _themes(self, review):
+        """A few of the partnership's own themes, given to W6's recommendations."""
+        from recommendations import themes
+        from recommendations.models import Theme
+
+        manager = User.objects.get(username="demo-manager")
+        for name, numbers in DEMO_THEMES.items():
+            theme, _ = Theme.objects.get_or_create(name=name)
+            for rec in review.recommendations.filter(number__in=numbers):
+                themes.change_themes(rec, manager, add=[theme])
 
     def _agencies(self):
         agencies = {}
