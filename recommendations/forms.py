@@ -15,6 +15,7 @@ from recommendations.models import (
     Review,
     Theme,
 )
+from recommendations.theme_forms import themes_field
 from scr_tracker.accounts.models import Agency
 from scr_tracker.govuk import GovukDateField, PastDateConfirmation
 from scr_tracker.intake.forms import GuardedFormMixin
@@ -355,13 +356,8 @@ class NewRecommendationForm(ResponseFieldsMixin, GuardedFormMixin, forms.ModelFo
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 6}), **RESPONSE_WIDGETS}
 
-    themes = forms.ModelMultipleChoiceField(
-        queryset=Theme.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Themes (optional)",
-        help_text="The partnership's themes this recommendation is about.",
-        error_messages={"invalid_choice": "Choose themes from the list."},
+    themes = themes_field(
+        "Themes (optional)", "The partnership's themes this recommendation is about."
     )
 
     def __init__(self, *args, review, **kwargs):

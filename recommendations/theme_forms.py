@@ -8,6 +8,18 @@ from recommendations.models import Theme
 from scr_tracker.intake.forms import GuardedFormMixin
 
 
+def themes_field(label, help_text):
+    """Tick boxes of the partnership's themes."""
+    return forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=label,
+        help_text=help_text,
+        error_messages={"invalid_choice": "Choose themes from the list."},
+    )
+
+
 class ThemeForm(GuardedFormMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Theme
@@ -37,13 +49,8 @@ class RecommendationThemesForm(forms.Form):
     the themes the form was drawn with, so that saving changes only what this
     person ticked or unticked: a theme someone else gave meanwhile is kept."""
 
-    themes = forms.ModelMultipleChoiceField(
-        queryset=Theme.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Themes",
-        help_text="Tick every theme the recommendation is about. Untick to take one away.",
-        error_messages={"invalid_choice": "Choose themes from the list."},
+    themes = themes_field(
+        "Themes", "Tick every theme the recommendation is about. Untick to take one away."
     )
     shown = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.all(), required=False, widget=forms.MultipleHiddenInput
