@@ -87,6 +87,10 @@ def _confirm(request):
     messages.success(
         request,
         f"{review.reference} was imported with {count} recommendations, "
-        f"on {timezone.localdate():%-d %B %Y}.",
+        f"on {timezone.localdate():%-d %B %Y}. Check whether each repeats a recommendation "
+        "of another review: the most similar are below, one recommendation at a time.",
     )
-    return redirect("reporting:dashboard")
+    first = review.recommendations.order_by("number").first()
+    if first is None:
+        return redirect("recommendations:review_detail", pk=review.pk)
+    return redirect("recommendations:repeat_check", pk=first.pk)

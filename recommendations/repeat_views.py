@@ -36,6 +36,11 @@ def repeat_check(request, pk):
             recommendation=rec, decision=Repeat.Decision.DISMISSED
         ).select_related("earlier__review"),
         "exact": repeats.exact(),
+        "next": Recommendation.objects.visible_to(request.user)
+        .filter(review=rec.review_id, number__gt=rec.number)
+        .select_related("review")
+        .order_by("number")
+        .first(),
     }
     return render(request, "recommendations/repeats.html", ctx)
 

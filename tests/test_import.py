@@ -78,6 +78,12 @@ def test_a_valid_plan_is_previewed_then_imported_whole(
     review = Review.objects.get(reference="TEST CSPR 9")
     recs = {r.number: r for r in review.recommendations.all()}
     assert sorted(recs) == [1, 2]
+    # Then each is checked for repeats, one at a time.
+    assert done["Location"] == reverse("recommendations:repeat_check", args=[recs[1].pk])
+    first = manager_client.get(done["Location"]).content.decode()
+    assert reverse("recommendations:repeat_check", args=[recs[2].pk]) in first
+    last = manager_client.get(reverse("recommendations:repeat_check", args=[recs[2].pk]))
+    assert "That is the last recommendation of TEST CSPR 9." in last.content.decode()
     assert recs[1].text == "The partnership should audit invented supervision."
     actions = Action.objects.filter(recommendation=recs[1]).order_by("agency__name")
     assert [(a.agency, str(a.due_date)) for a in actions] == [

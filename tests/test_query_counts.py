@@ -238,7 +238,8 @@ def _more_reviews(manager, earlier, rounds):
 # a fixed number of queries whatever the number of reviews, themes and
 # repeats (session, user and attention, then the page's own: the reviews with
 # their counts; a review and its recommendations; the suggestions, the
-# decisions kept and the confirmed repeats, after reading the text's
+# decisions kept, the confirmed repeats and the review's next recommendation,
+# after reading the text's
 # distinctive words (on a table this small, none: the trigram threshold is
 # set, one query more than at scale); the themes with their counts; the
 # recommendation, its themes and the list to tick; each searched kind's
@@ -247,7 +248,7 @@ MANY_REVIEWS_PAGES = [
     ("recommendations:review_list", None, 5),
     ("recommendations:review_detail", "review", 6),
     # On SQLite (the demo): no distinctive words, threshold or savepoint.
-    ("recommendations:repeat_check", "rec", {"postgresql": 12, "sqlite": 8}),
+    ("recommendations:repeat_check", "rec", {"postgresql": 13, "sqlite": 9}),
     ("recommendations:theme_list", None, 5),
     ("recommendations:recommendation_themes", "rec", 8),
     ("search", None, 16),
