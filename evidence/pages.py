@@ -16,6 +16,22 @@ def recommendation_evidence(request, recommendation):
     return {"submissions": submissions}
 
 
+def impact_evidence(request, recommendation):
+    """The evidence the latest impact judgement rests on, as far as the user
+    may know it exists (an agency user: their own agency's). Only once an
+    impact review is due: before that there is no judgement."""
+    if recommendation.impact_review_date is None:
+        return {}
+    latest = recommendation.impact_judgements.values("pk")[:1]
+    rests_on = (
+        Submission.objects.visible_to(request.user)
+        .filter(impact_judgements__in=latest)
+        .select_related("agency")
+        .order_by("-submitted_at", "-pk")
+    )
+    return {"impact_evidence": rests_on}
+
+
 def open_requests(request, agency_id):
     """An agency's open requests for evidence, for its actions page."""
     requests = (

@@ -47,7 +47,7 @@ def impact_judge(request, pk):
     if not rec.sign_offs.filter(kind=SignOff.Kind.MANAGER).exists():
         messages.error(request, "The impact is judged after the recommendation is signed off.")
         return redirect("recommendations:recommendation_detail", pk=rec.pk)
-    form = ImpactForm(request.POST if request.method == "POST" else None)
+    form = ImpactForm(request.POST if request.method == "POST" else None, recommendation=rec)
     if request.method == "POST" and form.is_valid():
         label = Impact(form.cleaned_data["judgement"]).label
         with transaction.atomic(), changes_by(request.user, f"Impact judged: {label}"):
@@ -55,6 +55,7 @@ def impact_judge(request, pk):
             judgement.recommendation = rec
             judgement.judged_by = request.user
             judgement.save()
+            form.save_m2m()
         messages.success(request, f"{label}: the judgement was recorded.")
         return redirect("recommendations:recommendation_detail", pk=rec.pk)
     ctx = {"recommendation": rec, "form": form, "latest": rec.impact_judgements.first()}

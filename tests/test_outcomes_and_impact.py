@@ -6,6 +6,7 @@ history) shows on its page and in the board pack, and ends the item."""
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,3 +91,51 @@ def test_the_impact_is_judged_only_after_sign_off(w6, manager_client):
     response = manager_client.get(reverse("recommendations:impact_judge", args=[rec.pk]))
     assert response.status_code == 302
     assert not ImpactJudgement.objects.exists()
+
+
+def test_the_judgement_may_rest_on_the_recommendations_accepted_evidence(
+    signed, manager, manager_client, agency_a, agency_b, agency_a_user, agency_b_user
+):
+    now = timezone.now()
+    reviewed = {"state": "accepted", "reviewed_by": manager, "reviewed_at": now}
+    from_a = factories.make_submission(
+        factories.make_action(recommendation=signed, agency=agency_a), agency_a_user, **reviewed
+    )
+    from_b = factories.make_submission(
+        factories.make_action(recommendation=signed, agency=agency_b), agency_b_user, **reviewed
+    )
+    factories.make_submission(from_a.action, agency_a_user)  # waiting: not offered
+    elsewhere = factories.make_submission(
+        factories.make_action(agency=agency_a), agency_a_user, **reviewed
+    )
+    url = reverse("recommendations:impact_judge", args=[signed.pk])
+    offered = manager_client.get(url).context["form"].fields["evidence"].queryset
+    assert set(offered) == {from_a, from_b}
+
+    before = snapshot.take()
+    refused = manager_client.post(
+        url, {"judgement": "evidenced", "narrative": "Audited.", "evidence": [elsewhere.pk]}
+    )
+    assert refused.status_code == 400
+    assert "only this recommendation&#x27;s accepted evidence" in refused.content.decode()
+    snapshot.assert_unchanged(before)
+
+    saved = manager_client.post(
+        url,
+        {"judgement": "evidenced", "narrative": "Audited.", "evidence": [from_a.pk, from_b.pk]},
+    )
+    assert saved.status_code == 302
+    assert set(ImpactJudgement.objects.get().evidence.all()) == {from_a, from_b}
+
+    page = reverse("recommendations:recommendation_detail", args=[signed.pk])
+    shown = manager_client.get(page).content.decode().split('id="impact-evidence"')[1]
+    assert "Evidence from Agency A (test)" in shown and "Evidence from Agency B (test)" in shown
+    client_a = Client()
+    client_a.force_login(agency_a_user)
+    theirs = client_a.get(page).content.decode().split('id="impact-evidence"')[1]
+    theirs = theirs.split("</ul>")[0]
+    assert "Evidence from Agency A (test)" in theirs and "Agency B" not in theirs
+
+    pack = factories.make_board_pack(signed.review, manager)
+    row = next(r for r in board.shown_rows(pack) if r["id"] == signed.pk)
+    assert row["impact"] == "Impact evidenced (rests on 2 pieces of accepted evidence)"

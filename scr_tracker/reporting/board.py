@@ -11,7 +11,7 @@ text and shown like every other page's dates."""
 import datetime
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from evidence.models import ProgressUpdate
 from recommendations.models import (
@@ -40,10 +40,17 @@ def frozen_rows(reviews):
         Action.objects.filter(recommendation__review__in=reviews)
     )
     impact = {}
-    for judged in ImpactJudgement.objects.filter(recommendation__review__in=reviews).order_by(
-        "recommendation", "-judged_on", "-pk"
-    ):
-        impact.setdefault(judged.recommendation_id, judged.get_judgement_display())
+    judgements = (
+        ImpactJudgement.objects.filter(recommendation__review__in=reviews)
+        .annotate(resting_on=Count("evidence"))
+        .order_by("recommendation", "-judged_on", "-pk")
+    )
+    for judged in judgements:
+        shown = judged.get_judgement_display()
+        if judged.resting_on:
+            pieces = "piece" if judged.resting_on == 1 else "pieces"
+            shown += f" (rests on {judged.resting_on} {pieces} of accepted evidence)"
+        impact.setdefault(judged.recommendation_id, shown)
     rows = []
     for rec in recs:
         rows.append(
