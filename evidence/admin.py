@@ -5,6 +5,7 @@ from evidence.models import (
     AssuranceRequest,
     DisposalBatch,
     DisposalRecord,
+    ImpactEvidence,
     Notification,
     ProgressUpdate,
     Submission,
@@ -79,3 +80,11 @@ class ProgressUpdateAdmin(ReadOnlyAuditedAdmin):
     list_display = ["__str__", "kind", "written_by", "written_at"]
     list_filter = ["kind", "agency"]
     list_select_related = ["action__recommendation__review", "action__agency", "written_by"]
+
+
+@admin.register(ImpactEvidence)
+class ImpactEvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written with an impact judgement in the tracker; never changed."""
+
+    list_display = ["judgement", "submission"]
+    list_select_related = ["judgement__recommendation__review", "submission"]

@@ -25,4 +25,5 @@ class EvidenceConfig(AppConfig):
         recommendation_pages.add_part("recommendation", pages.recommendation_evidence)
         recommendation_pages.add_part("recommendation", pages.recommendation_progress)
         recommendation_pages.add_part("recommendation", pages.impact_evidence)
+        recommendation_pages.add_part("impact_form", pages.impact_form)
         recommendation_pages.add_part("my_actions", pages.open_requests)

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
-from recommendations.models import Action, Review, not_hidden
+from recommendations.models import Action, ImpactJudgement, Review, not_hidden
 from scr_tracker.accounts.models import Agency
 from scr_tracker.accounts.roles import AGENCY_USER, BUSINESS_MANAGER, EXECUTIVE, role_of
 from scr_tracker.audit import AuditedHistory
@@ -525,3 +525,26 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class ImpactEvidence(models.Model):
+    """Accepted evidence an impact judgement rests on (optional). Written with
+    the judgement, in its transaction, and never changed: a judgement is not
+    edited, a new one is made (so, like the frozen records, no history)."""
+
+    judgement = models.ForeignKey(
+        ImpactJudgement, on_delete=models.PROTECT, related_name="evidence_links"
+    )
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="impact_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["judgement", "submission"], name="impact_evidence_once_per_judgement"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.judgement} rests on {self.submission_id}"

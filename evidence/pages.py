@@ -1,8 +1,9 @@
 """What evidence adds to the recommendation pages (see recommendations/pages.py)."""
 
+from django import forms
 from django.db.models import Count, OuterRef, Subquery
 
-from evidence.models import AssuranceRequest, ProgressUpdate, Submission
+from evidence.models import AssuranceRequest, ImpactEvidence, ProgressUpdate, Submission
 from scr_tracker.accounts.roles import AGENCY_USER, role_of
 
 
@@ -25,11 +26,46 @@ def impact_evidence(request, recommendation):
     latest = recommendation.impact_judgements.values("pk")[:1]
     rests_on = (
         Submission.objects.visible_to(request.user)
-        .filter(impact_judgements__in=latest)
+        .filter(impact_links__judgement__in=latest)
         .select_related("agency")
         .order_by("-submitted_at", "-pk")
     )
     return {"impact_evidence": rests_on}
+
+
+def impact_form(request, recommendation):
+    """The recommendation's accepted evidence (not disposed of), as tick boxes
+    on the impact form, and the links written when the judgement is saved.
+    Nothing is added when there is none."""
+    accepted = Submission.objects.filter(
+        action__recommendation=recommendation,
+        state=Submission.State.ACCEPTED,
+        disposed_at__isnull=True,
+    ).select_related("agency")
+    if not accepted.exists():
+        return {}
+    field = forms.ModelMultipleChoiceField(
+        queryset=accepted.order_by("-submitted_at", "-pk"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Accepted evidence it rests on (optional)",
+        help_text="The recommendation's accepted evidence. Tick any it rests on.",
+        error_messages={
+            "invalid_choice": "Choose evidence from the list: only this recommendation's "
+            "accepted evidence."
+        },
+    )
+    field.label_from_instance = lambda s: (
+        f"{s.agency.short_name}, {s.submitted_at:%-d %B %Y}: {s.summary[:80]}"
+    )
+
+    def saved(judgement, cleaned):
+        ImpactEvidence.objects.bulk_create(
+            ImpactEvidence(judgement=judgement, submission=submission)
+            for submission in cleaned.get("evidence", [])
+        )
+
+    return {"fields": {"evidence": field}, "saved": saved}
 
 
 def open_requests(request, agency_id):

@@ -417,39 +417,18 @@ class ImpactForm(GuardedFormMixin, forms.ModelForm):
 
     class Meta:
         model = ImpactJudgement
-        fields = ["judgement", "narrative", "evidence"]
+        fields = ["judgement", "narrative"]
         labels = {
             "judgement": "Is the intended outcome evidenced?",
             "narrative": "What it rests on",
-            "evidence": "Accepted evidence it rests on (optional)",
         }
-        widgets = {
-            "judgement": forms.RadioSelect,
-            "narrative": forms.Textarea(attrs={"rows": 4}),
-            "evidence": forms.CheckboxSelectMultiple,
-        }
+        widgets = {"judgement": forms.RadioSelect, "narrative": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, recommendation, **kwargs):
+    def __init__(self, *args, extra_fields=None, **kwargs):
+        """``extra_fields``: what other apps add (the evidence app: the
+        accepted evidence it may rest on; recommendations/pages.py)."""
         super().__init__(*args, **kwargs)
-        from evidence.models import Submission
-
-        accepted = Submission.objects.filter(
-            action__recommendation=recommendation,
-            state=Submission.State.ACCEPTED,
-            disposed_at__isnull=True,
-        ).select_related("agency")
-        if accepted.exists():
-            evidence = self.fields["evidence"]
-            evidence.queryset = accepted.order_by("-submitted_at", "-pk")
-            evidence.label_from_instance = lambda s: (
-                f"{s.agency.short_name}, {s.submitted_at:%-d %B %Y}: {s.summary[:80]}"
-            )
-            evidence.error_messages["invalid_choice"] = (
-                "Choose evidence from the list: only this recommendation's accepted evidence."
-            )
-            evidence.help_text = "The recommendation's accepted evidence. Tick any it rests on."
-        else:
-            del self.fields["evidence"]
+        self.fields.update(extra_fields or {})
         self.fields["judgement"].choices = Impact.choices
         self.fields["judgement"].error_messages["required"] = "Choose the impact judgement."
         self.fields["narrative"].error_messages["required"] = (

@@ -691,13 +691,6 @@ class ImpactJudgement(models.Model):
     )
     judgement = models.CharField(max_length=20, choices=Impact.choices)
     narrative = models.TextField(help_text="What the judgement rests on.")
-    # Written with the judgement and never changed (judgements are not edited).
-    evidence = models.ManyToManyField(
-        "evidence.Submission",
-        blank=True,
-        related_name="impact_judgements",
-        help_text="Accepted evidence the judgement rests on (optional).",
-    )
     judged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

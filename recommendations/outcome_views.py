@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 
+from recommendations import pages
 from recommendations.forms import ImpactForm, OutcomeForm
 from recommendations.models import Impact, SignOff
 from recommendations.views import _get_recommendation, edit_recommendation
@@ -47,7 +48,10 @@ def impact_judge(request, pk):
     if not rec.sign_offs.filter(kind=SignOff.Kind.MANAGER).exists():
         messages.error(request, "The impact is judged after the recommendation is signed off.")
         return redirect("recommendations:recommendation_detail", pk=rec.pk)
-    form = ImpactForm(request.POST if request.method == "POST" else None, recommendation=rec)
+    parts = pages.context("impact_form", request, recommendation=rec)
+    form = ImpactForm(
+        request.POST if request.method == "POST" else None, extra_fields=parts.get("fields")
+    )
     if request.method == "POST" and form.is_valid():
         label = Impact(form.cleaned_data["judgement"]).label
         with transaction.atomic(), changes_by(request.user, f"Impact judged: {label}"):
@@ -55,7 +59,8 @@ def impact_judge(request, pk):
             judgement.recommendation = rec
             judgement.judged_by = request.user
             judgement.save()
-            form.save_m2m()
+            if "saved" in parts:
+                parts["saved"](judgement, form.cleaned_data)
         messages.success(request, f"{label}: the judgement was recorded.")
         return redirect("recommendations:recommendation_detail", pk=rec.pk)
     ctx = {"recommendation": rec, "form": form, "latest": rec.impact_judgements.first()}

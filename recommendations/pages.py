@@ -6,9 +6,13 @@ recommendation's page and the open requests to an agency's actions page:
     pages.add_part("recommendation", lambda request, recommendation: {...})
 
 Each part returns extra template context; a page merges its parts' context.
+The impact form ("impact_form") takes from its parts ``fields`` to add to
+the form and ``saved``, called with the judgement and the form's cleaned
+data in the transaction that saves it (the evidence app: the accepted
+evidence the judgement rests on).
 """
 
-_PARTS = {"recommendation": [], "my_actions": []}
+_PARTS = {"recommendation": [], "my_actions": [], "impact_form": []}
 
 
 def add_part(page, part):

@@ -125,7 +125,8 @@ def test_the_judgement_may_rest_on_the_recommendations_accepted_evidence(
         {"judgement": "evidenced", "narrative": "Audited.", "evidence": [from_a.pk, from_b.pk]},
     )
     assert saved.status_code == 302
-    assert set(ImpactJudgement.objects.get().evidence.all()) == {from_a, from_b}
+    judged = ImpactJudgement.objects.get()
+    assert {link.submission for link in judged.evidence_links.all()} == {from_a, from_b}
 
     page = reverse("recommendations:recommendation_detail", args=[signed.pk])
     shown = manager_client.get(page).content.decode().split('id="impact-evidence"')[1]

@@ -42,7 +42,7 @@ def frozen_rows(reviews):
     impact = {}
     judgements = (
         ImpactJudgement.objects.filter(recommendation__review__in=reviews)
-        .annotate(resting_on=Count("evidence"))
+        .annotate(resting_on=Count("evidence_links"))
         .order_by("recommendation", "-judged_on", "-pk")
     )
     for judged in judgements:
