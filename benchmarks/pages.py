@@ -160,7 +160,8 @@ class World:
 
         self.rng = random.Random(6)  # noqa: S311 (invented data)
         self.texts = []  # (pk, text) of every recommendation made
-        self.planted = []  # (a near-repeat, the recommendation it repeats)
+        self.planted = []  # (a near-repeat, the recommendation it repeats), undecided
+        self.confirmed = []  # the same, confirmed
         self.system = system_user()
         with changes_by(self.system, "Benchmark data"):
             self.agencies = [
@@ -172,6 +173,9 @@ class World:
             self.officer = User.objects.create_user(
                 "bench-officer", role="agency_user", agency=self.agencies[0]
             )
+            from recommendations.models import Theme
+
+            self.themes = [Theme.objects.create(name=f"Bench theme {n}") for n in range(1, 13)]
         self.client = Client()
         self.agency_client = Client()
         from benchmarks.database import sign_in
@@ -273,8 +277,7 @@ class World:
             )
             for number in range(1, RECS_PER_REVIEW + 1)
         )
-        if source is not None:
-            self.planted.append((recs[-1].pk, source[0]))
+        self.add_themes_and_repeats(recs, source)
         self.texts.extend((rec.pk, rec.text) for rec in recs)
         actions = Action.objects.bulk_create(
             Action(
@@ -391,6 +394,33 @@ class World:
         words = [w for pair in zip(common + common, rare, strict=False) for w in pair] + rare[12:]
         return f"The partnership should ensure that {' '.join(words)}."
 
+    def add_themes_and_repeats(self, recs, source):
+        """One or two of the 12 themes each; every other near-repeat
+        confirmed as repeating what it repeats (the others are measured:
+        repeat_suggestions)."""
+        from recommendations.models import RecommendationTheme, Repeat
+        from scr_tracker.audit import changes_by
+
+        RecommendationTheme.objects.bulk_create(
+            RecommendationTheme(recommendation=rec, theme=theme, added_by=self.manager)
+            for rec in recs
+            for theme in self.rng.sample(self.themes, k=self.rng.randint(1, 2))
+        )
+        if source is None:
+            return
+        if len(self.confirmed) < len(self.planted):  # every other one is confirmed
+            self.confirmed.append((recs[-1].pk, source[0]))
+            with changes_by(self.system, "Benchmark data"):
+                Repeat.objects.create(
+                    recommendation=recs[-1],
+                    earlier_id=source[0],
+                    decision=Repeat.Decision.CONFIRMED,
+                    similarity=0.66,
+                    decided_by=self.manager,
+                )
+        else:  # the others are left to be suggested
+            self.planted.append((recs[-1].pk, source[0]))
+
     def near_copy(self, text):
         """``text`` with one word in five replaced: a recommendation that
         repeats an earlier one, as inspectors find them."""
@@ -456,6 +486,8 @@ class World:
             ("dashboard", "/recommendations/"),
             ("dashboard, red and overdue", "/recommendations/?rating=red&overdue=on"),
             (f"dashboard, review {review}", f"/recommendations/?review={review}"),
+            ("dashboard, one theme", f"/recommendations/?theme={self.themes[3].pk}"),
+            ("themes", "/recommendations/themes/"),
             ("board pack (HTML)", f"/recommendations/board/{self.board.pk}/"),
             ("board pack (PDF)", f"/recommendations/board/{self.board.pk}/pdf/"),
             ("board pack (XLSX)", f"/recommendations/board/{self.board.pk}/xlsx/"),

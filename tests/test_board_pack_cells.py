@@ -250,12 +250,14 @@ def test_the_exports_carry_what_people_need(board_world, manager_client):
     recs = board_world
     for rec in recs.values():
         rec.refresh_from_db()
+    for name in ("Neglect", "Information sharing"):
+        factories.make_theme_link(recs[1], factories.make_theme(name))
     response = manager_client.get(reverse("reporting:export_xlsx"))
     sheet = load_workbook(io.BytesIO(response.getvalue())).active
     header = [cell.value for cell in sheet[1]]
     assert header == [heading for heading, _ in exports.COLUMNS]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:M{len(recs) + 1}"
+    assert sheet.auto_filter.ref == f"A1:N{len(recs) + 1}"
     assert sheet.column_dimensions["D"].width == 60
     by_number = {
         row[1]: dict(zip(header, row, strict=True))
@@ -274,6 +276,7 @@ def test_the_exports_carry_what_people_need(board_world, manager_client):
     assert three["Sign-off"] == "Needs signing off again"
     assert "(assured without evidence)" in three["Actions (agency: state, due date)"]
     assert by_number[4]["Sign-off"] == "Signed off"
+    assert (one["Themes"], three["Themes"]) == ("Information sharing; Neglect", None)
     csv_text = manager_client.get(reverse("reporting:export_csv")).getvalue().decode()
     assert day(recs[1].target_date) in csv_text
     assert recs[1].target_date.isoformat() not in csv_text

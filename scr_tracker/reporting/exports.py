@@ -11,11 +11,19 @@ import tempfile
 from itertools import islice
 
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from evidence.models import Submission
-from recommendations.models import NEEDS_SIGNING_OFF_AGAIN, SIGNED_OFF, Action, Rating, SignOff
+from recommendations.models import (
+    NEEDS_SIGNING_OFF_AGAIN,
+    SIGNED_OFF,
+    Action,
+    Rating,
+    RecommendationTheme,
+    SignOff,
+)
 from scr_tracker.reporting import dashboard
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,9 +44,10 @@ COLUMNS = [
     ("Evidence accepted", 10),
     ("Evidence awaiting review", 10),
     ("Sign-off", 22),
+    ("Themes", 30),
 ]
-# A board pack's rows carry no full text or rationale.
-PACK_COLUMNS = [c for c in COLUMNS if c[0] not in ("Full text", "Why this rating")]
+# A board pack's rows carry no full text, rationale or themes.
+PACK_COLUMNS = [c for c in COLUMNS if c[0] not in ("Full text", "Why this rating", "Themes")]
 DATE_FORMAT = "d mmm yyyy"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,7 +78,7 @@ def table_rows(recs, agency_id=None):
     dashboard's order; dates stay dates (the CSV writes them like the pages,
     Excel as date cells). Read CHUNK recommendations at a time, as plain values:
     for each chunk, one query each for its actions, its evidence tallies (an
-    agency user's own agency's only) and its latest sign-offs."""
+    agency user's own agency's only), its latest sign-offs and its themes."""
     fields = [
         "pk",
         "review__reference",
@@ -89,6 +98,7 @@ def table_rows(recs, agency_id=None):
     while chunk := list(islice(iterator, CHUNK)):
         ids = [row[0] for row in chunk]
         actions, tallies, signed = _chunk_details(ids, agency_id)
+        themes = _themes(ids)
         for (
             pk,
             review,
@@ -118,7 +128,20 @@ def table_rows(recs, agency_id=None):
                 accepted,
                 awaiting,
                 _sign_off_state(signed.get(pk), version),
+                "; ".join(themes.get(pk, [])),
             ]
+
+
+def _themes(ids):
+    found = {}
+    links = (
+        RecommendationTheme.objects.filter(recommendation__in=ids)
+        .order_by("recommendation", Lower("theme__name"))
+        .values_list("recommendation", "theme__name")
+    )
+    for rec, name in links:
+        found.setdefault(rec, []).append(name)
+    return found
 
 
 def _chunk_details(ids, agency_id):
