@@ -3,7 +3,6 @@ which, changed one at a time with its history, and the dashboard's figures
 per theme (one grouped query)."""
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Lower
 
 from recommendations.models import Rating, Recommendation, RecommendationTheme, Repeat, Theme
 
@@ -45,6 +44,6 @@ def summaries(recs, user):
             overdue=Count("pk", filter=Recommendation.overdue_q("recommendation__")),
             repeats=Count("pk", filter=Q(Exists(repeats))),
         )
-        .order_by(Lower("theme__name"))
+        .order_by()  # grouped by hashing; the dozen rows are sorted here
     )
-    return list(rows)
+    return sorted(rows, key=lambda row: (row["theme__name"].lower(), row["theme"]))
