@@ -100,6 +100,7 @@ def test_a_second_review_with_a_confirmed_repeat(w6, open_as, manager):
     page.goto(reverse("reporting:dashboard"))
     reviews = page.locator("#reviews").inner_text()
     assert "SCR W6" in reviews and "CSPR Q2" in reviews
+    screenshot(page, "dashboard-two-reviews")
     by_theme = rows_by(page.content(), "data-theme")
     # theme: recommendations, Complete, overdue, repeat an earlier one
     assert by_theme == {"Supervision": ["Supervision", "1", "0", "0", "1"]}
